@@ -1,0 +1,23 @@
+"""The from-scratch engine: pure NumPy, no Qt."""
+
+from .activations import ACTIVATIONS, get_activation
+from .gradcheck import check_gradients, numerical_gradients
+from .init import INITIALISERS
+from .network import Network
+from .optimizers import OPTIMIZERS, make_optimizer
+from .outputs import OUTPUTS
+from .regularization import add_regularization_gradients, regularization_penalty
+
+__all__ = [
+    "ACTIVATIONS",
+    "INITIALISERS",
+    "OPTIMIZERS",
+    "OUTPUTS",
+    "Network",
+    "add_regularization_gradients",
+    "check_gradients",
+    "get_activation",
+    "make_optimizer",
+    "numerical_gradients",
+    "regularization_penalty",
+]

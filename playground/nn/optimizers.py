@@ -1,0 +1,102 @@
+"""Optimizers: they turn gradients into in-place parameter updates.
+
+``step(params, grads)`` takes matching lists of arrays. The learning rate (and the other settings) are
+plain attributes, so a running session can change them between steps without losing the optimizer's
+state (momentum velocity, Adam's moments).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Optimizer:
+    name = ""
+
+    def __init__(self, learning_rate: float):
+        self.learning_rate = float(learning_rate)
+
+    def step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
+        raise NotImplementedError
+
+    def last_update_norms(self) -> None:
+        return None
+
+
+class SGD(Optimizer):
+    """Plain gradient descent: ``p -= lr * g`` (the seed article's update)."""
+
+    name = "sgd"
+
+    def step(self, params, grads):
+        lr = self.learning_rate
+        for p, g in zip(params, grads):
+            g *= lr
+            p -= g
+
+
+class Momentum(Optimizer):
+    """Heavy-ball momentum: ``v = beta v - lr g``, ``p += v``."""
+
+    name = "momentum"
+
+    def __init__(self, learning_rate: float, beta: float = 0.9):
+        super().__init__(learning_rate)
+        self.beta = float(beta)
+        self.velocity: list[np.ndarray] | None = None
+
+    def step(self, params, grads):
+        if self.velocity is None or any(v.shape != p.shape for v, p in zip(self.velocity, params)):
+            self.velocity = [np.zeros_like(p) for p in params]
+        lr, beta = self.learning_rate, self.beta
+        for p, g, v in zip(params, grads, self.velocity):
+            v *= beta
+            g *= lr
+            v -= g
+            p += v
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba): per-parameter steps from bias-corrected first and second moments."""
+
+    name = "adam"
+
+    def __init__(self, learning_rate: float, beta1=0.9, beta2=0.999, eps=1e-8):
+        super().__init__(learning_rate)
+        self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
+        self.t = 0
+        self.m: list[np.ndarray] | None = None
+        self.v: list[np.ndarray] | None = None
+
+    def step(self, params, grads):
+        if self.m is None or any(m.shape != p.shape for m, p in zip(self.m, params)):
+            self.m = [np.zeros_like(p) for p in params]
+            self.v = [np.zeros_like(p) for p in params]
+            self.t = 0
+        self.t += 1
+        b1, b2 = self.beta1, self.beta2
+        # Fold both bias corrections into the step size: lr * sqrt(1 - b2^t) / (1 - b1^t).
+        step_size = self.learning_rate * np.sqrt(1.0 - b2**self.t) / (1.0 - b1**self.t)
+        eps = self.eps * np.sqrt(1.0 - b2**self.t)
+        for p, g, m, v in zip(params, grads, self.m, self.v):
+            m *= b1
+            m += (1.0 - b1) * g
+            g *= g
+            v *= b2
+            v += (1.0 - b2) * g
+            denom = np.sqrt(v)
+            denom += eps
+            np.divide(m, denom, out=denom)
+            denom *= step_size
+            p -= denom
+
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {cls.name: cls for cls in (SGD, Momentum, Adam)}
+
+
+def make_optimizer(name: str, learning_rate: float, **settings) -> Optimizer:
+    try:
+        cls = OPTIMIZERS[name]
+    except KeyError:
+        raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}") from None
+    return cls(learning_rate, **settings)

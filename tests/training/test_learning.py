@@ -1,0 +1,127 @@
+import math
+
+import numpy as np
+
+from playground.data import Dataset, make_preset
+from playground.nn import Network
+from playground.training import TrainConfig, Trainer, train_headless
+
+
+def test_xor_with_tanh_reaches_97_percent():
+    ds = make_preset("xor", n_points=500, noise=0.0, seed=0)
+    cfg = TrainConfig(hidden=(8, 8), activation="tanh", optimizer="adam", learning_rate=0.03, seed=0)
+    result = train_headless(ds, cfg, epochs=400)
+    assert result["test_accuracy"] >= 0.97
+    assert result["train_accuracy"] >= 0.97
+
+
+def test_three_class_spiral_with_softmax_reaches_90_percent():
+    ds = make_preset("spiral3", n_points=600, noise=0.0, seed=0)
+    cfg = TrainConfig(
+        hidden=(32, 32),
+        activation="relu",
+        init="he",
+        optimizer="adam",
+        learning_rate=0.01,
+        batch_size=32,
+        seed=0,
+        test_ratio=0.3,
+    )
+    result = train_headless(ds, cfg, epochs=300)
+    assert result["trainer"].net.output_name == "softmax"
+    assert result["test_accuracy"] >= 0.90
+
+
+def test_seed_article_setting_drives_xor_loss_down():
+    """Sigmoid everywhere, BCE, full-batch gradient descent, learning rate 0.5 (the article's setup)."""
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, size=(500, 2))
+    y = (X[:, 0] * X[:, 1] > 0).astype(np.int64)
+    net = Network([2, 8, 8, 1], activation="sigmoid", output="sigmoid", init="xavier", seed=0)
+    first = None
+    for _ in range(3000):
+        loss, dW, db = net.loss_and_gradients(X, y)
+        first = loss if first is None else first
+        for p, g in zip(net.parameters(), [*dW, *db]):
+            p -= 0.5 * g
+    assert loss < 0.5 * first
+    assert np.mean(net.predict(X) == y) > 0.9
+
+
+def test_training_is_deterministic():
+    ds = make_preset("circle", 200, 0.1, seed=1)
+    cfg = TrainConfig(batch_size=10, seed=3)
+    a = train_headless(ds, cfg, 30)
+    b = train_headless(ds, cfg, 30)
+    assert a["train_loss"] == b["train_loss"]
+
+
+def test_generator_yields_per_epoch_results():
+    ds = make_preset("gaussian", 100, 0.0, seed=0)
+    trainer = Trainer(ds, TrainConfig(max_epochs=5))
+    results = list(trainer.run())
+    assert [r.epoch for r in results] == [1, 2, 3, 4, 5]
+    m = results[-1].metrics
+    assert 0 <= m.train_accuracy <= 1 and 0 <= m.test_accuracy <= 1
+    assert math.isfinite(m.test_loss) and math.isfinite(results[-1].train_loss)
+
+
+def test_non_finite_weights_stop_and_explain():
+    ds = make_preset("xor", 200, 0.0, seed=0)
+    cfg = TrainConfig(activation="relu", optimizer="sgd", learning_rate=10.0, dtype="float64")
+    trainer = Trainer(ds, cfg)
+    trainer.net.weights[0][0, 0] = np.inf
+    results = list(trainer.run(max_epochs=100))
+    last = results[-1]
+    assert last.diverged and len(results) == 1
+    assert "epoch 1" in last.message and "NaN" in last.message
+    assert "learning rate" in last.message.lower()
+
+
+def test_sigmoid_network_with_learning_rate_10_pauses_with_explanation():
+    ds = make_preset("xor", 500, 0.0, seed=0)
+    trainer = Trainer(ds, TrainConfig(activation="sigmoid", optimizer="adam", learning_rate=10.0))
+    results = list(trainer.run(max_epochs=1000))
+    last = results[-1]
+    assert last.diverged and len(results) < 50
+    assert "shot up" in last.message and "10 is too high" in last.message
+
+
+def test_healthy_runs_do_not_trip_the_divergence_alarm():
+    for name in ("xor", "circle", "spiral", "gaussian", "moons"):
+        ds = make_preset(name, 300, 0.1, seed=0)
+        for opt, lr in (("sgd", 0.3), ("adam", 0.03), ("momentum", 0.1)):
+            results = list(Trainer(ds, TrainConfig(optimizer=opt, learning_rate=lr), 0).run(300))
+            assert not results[-1].diverged, (name, opt, results[-1].message)
+
+
+def test_live_changes_keep_or_reset_weights():
+    ds = make_preset("xor", 100, 0.0, seed=0)
+    trainer = Trainer(ds, TrainConfig())
+    for _ in trainer.run(10):
+        pass
+    weights = [W.copy() for W in trainer.net.weights]
+    assert trainer.apply(trainer.config.with_changes(learning_rate=0.001, batch_size=8, l2=0.01)) is False
+    assert all(np.array_equal(a, b) for a, b in zip(weights, trainer.net.weights))
+    assert trainer.optimizer.learning_rate == 0.001
+    assert trainer.apply(trainer.config.with_changes(hidden=(4,))) is True
+    assert trainer.net.layer_sizes == [2, 4, 1] and trainer.epoch == 0
+
+
+def test_new_points_keep_split_and_a_new_class_switches_to_softmax():
+    ds = make_preset("xor", 100, 0.0, seed=0)
+    trainer = Trainer(ds, TrainConfig())
+    test_points = {tuple(p) for p in trainer.X_test.astype(np.float64).tolist()}
+    more = ds.concat(Dataset([[0.5, 0.25]], [1]))
+    assert trainer.set_dataset(more) is False
+    assert test_points <= {tuple(p) for p in trainer.X_test.astype(np.float64).tolist()}
+    three = more.concat(Dataset([[1.0, 1.0]], [2]))
+    assert trainer.set_dataset(three) is True
+    assert trainer.net.output_name == "softmax" and trainer.net.layer_sizes[-1] == 3
+    next(trainer.run(1))
+
+
+def test_no_training_points_is_reported_not_crashed():
+    trainer = Trainer(Dataset(), TrainConfig())
+    result = trainer.step()
+    assert result.diverged and "no training points" in result.message
