@@ -1,0 +1,149 @@
+"""Entry points: ``playground [FILE]`` opens the window; ``playground train ...`` trains headless."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one clear line on stderr, status 2
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _gui_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="playground", description="A desktop neural-network playground.")
+    p.add_argument("file", nargs="?", help="a dataset CSV to open")
+    p.add_argument("--version", action="version", version=f"playground {__version__}")
+    return p
+
+
+def _positive_float(text):
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} is negative")
+    return value
+
+
+def _train_parser() -> argparse.ArgumentParser:
+    from .data.presets import PRESET_NAMES
+    from .nn import ACTIVATIONS, INITIALISERS, OPTIMIZERS
+
+    p = _Parser(prog="playground train", description="Train headless with the window's engine.")
+    p.add_argument("--data", default="xor", help=f"a preset ({', '.join(PRESET_NAMES)}) or FILE.csv")
+    p.add_argument("--layers", default="8,8", help="hidden layer sizes, e.g. 8,8 ('' for none)")
+    p.add_argument("--activation", default="tanh", choices=list(ACTIVATIONS))
+    p.add_argument("--init", default="xavier", choices=list(INITIALISERS))
+    p.add_argument("--optimizer", default="adam", choices=list(OPTIMIZERS))
+    p.add_argument("--lr", type=float, default=0.03, help="learning rate")
+    p.add_argument("--batch-size", type=int, default=0, help="0 = full batch")
+    p.add_argument("--l1", type=_positive_float, default=0.0)
+    p.add_argument("--l2", type=_positive_float, default=0.0)
+    p.add_argument("--epochs", type=int, default=500)
+    p.add_argument("--test-ratio", type=float, default=0.5)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--points", type=int, default=500, help="points in a preset")
+    p.add_argument("--noise", type=float, default=0.0, help="noise of a preset")
+    p.add_argument("--json", action="store_true", help="print one JSON object with the final figures")
+    return p
+
+
+def train_main(argv: list[str]) -> int:
+    from .data import DatasetError, make_preset, read_csv
+    from .data.presets import PRESETS
+    from .training import TrainConfig, parse_hidden_layers, train_headless
+
+    parser = _train_parser()
+    args = parser.parse_args(argv)
+    try:
+        hidden = parse_hidden_layers(args.layers)
+        config = TrainConfig(
+            hidden=hidden,
+            activation=args.activation,
+            init=args.init,
+            optimizer=args.optimizer,
+            learning_rate=args.lr,
+            batch_size=args.batch_size,
+            l1=args.l1,
+            l2=args.l2,
+            test_ratio=args.test_ratio,
+            seed=args.seed,
+        )
+        if args.data in PRESETS:
+            dataset = make_preset(args.data, args.points, args.noise, seed=args.seed)
+        elif Path(args.data).suffix.lower() == ".csv":
+            dataset = read_csv(args.data).dataset
+        else:
+            parser.error(f"--data {args.data!r} is neither a preset nor a .csv file")
+        if args.epochs < 1:
+            parser.error("--epochs must be at least 1")
+    except (ValueError, DatasetError) as exc:
+        parser.error(str(exc))
+    show_progress = sys.stderr.isatty() and not args.json
+
+    def progress(trainer, result):
+        if show_progress and (result.epoch % 50 == 0 or result.epoch == args.epochs):
+            done = result.epoch / args.epochs
+            bar = "#" * int(30 * done)
+            print(
+                f"\r[{bar:<30}] epoch {result.epoch}  loss {result.train_loss:.4f}", end="", file=sys.stderr
+            )
+
+    result = train_headless(dataset, config, args.epochs, progress)
+    if show_progress:
+        print(file=sys.stderr)
+    result.pop("trainer")
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(
+            f"epochs {result['epochs']}  train loss {result['train_loss']:.5f}  test loss {result['test_loss']:.5f}"
+            f"  train acc {result['train_accuracy']:.3f}  test acc {result['test_accuracy']:.3f}"
+            f"  ({result['epochs_per_second']:.0f} epochs/s)"
+        )
+    if result["diverged"]:
+        print(result["message"], file=sys.stderr)
+        return 1
+    return 0
+
+
+def display_problem() -> str:
+    """Why no window can be shown here, or '' if a display looks available."""
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform or sys.platform != "linux":
+        return ""
+    if os.environ.get("WAYLAND_DISPLAY"):
+        return ""
+    display = os.environ.get("DISPLAY", "")
+    if not display:
+        return "no display available (DISPLAY is not set); run it in a desktop session"
+    if display.startswith(":"):
+        number = display[1:].split(".")[0]
+        if number.isdigit() and not Path(f"/tmp/.X11-unix/X{number}").exists():
+            return f"cannot reach the X display {display} (no server is listening)"
+    return ""
+
+
+def gui_main(argv: list[str]) -> int:
+    args = _gui_parser().parse_args(argv)
+    problem = display_problem()
+    if problem:
+        print(f"playground: {problem}", file=sys.stderr)
+        return 1
+    from .ui.app import run
+
+    return run(args.file)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "train":
+        return train_main(argv[1:])
+    return gui_main(argv)
