@@ -35,3 +35,65 @@ def evaluate_surface(net, bounds, resolution: int = 160) -> Surface:
     classes = out.argmax(axis=1)
     values = out[np.arange(out.shape[0]), classes].reshape(resolution, resolution).astype(np.float32)
     return Surface(tuple(bounds), values, classes.reshape(resolution, resolution).astype(np.int8))
+
+
+def level_segments(values: np.ndarray, bounds, level: float = 0.5) -> np.ndarray:
+    """Marching squares, vectorised: the ``level`` contour of a row-major grid as line segments.
+
+    Returns ``(2m, 2)`` points, consecutive pairs being one segment (draw with ``connect='pairs'``).
+    Grid point ``[j, i]`` sits at ``(x_i, y_j)`` with ``x``/``y`` spanning ``bounds`` evenly.
+    """
+    v = np.asarray(values, dtype=np.float64) - level
+    h, w = v.shape
+    if h < 2 or w < 2:
+        return np.zeros((0, 2))
+    x_min, x_max, y_min, y_max = bounds
+    xs = np.linspace(x_min, x_max, w)
+    ys = np.linspace(y_min, y_max, h)
+    above = v > 0
+    # Crossing points on horizontal edges (j, i)-(j, i+1) and vertical edges (j, i)-(j+1, i).
+    with np.errstate(divide="ignore", invalid="ignore"):
+        th = v[:, :-1] / (v[:, :-1] - v[:, 1:])
+        tv = v[:-1, :] / (v[:-1, :] - v[1:, :])
+    hx = xs[:-1] + np.nan_to_num(th) * (xs[1] - xs[0])  # (h, w-1) x of the crossing, y = ys[j]
+    vy = ys[:-1, None] + np.nan_to_num(tv) * (ys[1] - ys[0])  # (h-1, w) y of the crossing, x = xs[i]
+    cross_h = above[:, :-1] != above[:, 1:]
+    cross_v = above[:-1, :] != above[1:, :]
+    # Per cell (j, i): bottom edge h[j, i], top edge h[j+1, i], left edge v[j, i], right edge v[j, i+1].
+    edges = [
+        (cross_h[:-1, :], hx[:-1, :], np.broadcast_to(ys[:-1, None], (h - 1, w - 1))),
+        (cross_v[:, 1:], np.broadcast_to(xs[None, 1:], (h - 1, w - 1)), vy[:, 1:]),
+        (cross_h[1:, :], hx[1:, :], np.broadcast_to(ys[1:, None], (h - 1, w - 1))),
+        (cross_v[:, :-1], np.broadcast_to(xs[None, :-1], (h - 1, w - 1)), vy[:, :-1]),
+    ]
+    count = sum(e[0].astype(np.int8) for e in edges)
+    segments = []
+    # Cells crossed on exactly two edges: one segment between them.
+    two = count == 2
+    if two.any():
+        pts = []
+        for crossed, ex, ey in edges:
+            sel = crossed & two
+            pts.append((sel[two], ex[two], ey[two]))
+        first = np.full(int(two.sum()), -1)
+        second = np.full(int(two.sum()), -1)
+        for k, (sel, _, _) in enumerate(pts):
+            take_first = sel & (first < 0)
+            first[take_first] = k
+            second[sel & ~take_first] = k
+        idx = np.arange(first.size)
+        ex = np.stack([p[1] for p in pts])
+        ey = np.stack([p[2] for p in pts])
+        a = np.column_stack([ex[first, idx], ey[first, idx]])
+        b = np.column_stack([ex[second, idx], ey[second, idx]])
+        segments.append(np.stack([a, b], axis=1).reshape(-1, 2))
+    # Saddle cells (all four edges crossed): pair bottom-right and top-left (an arbitrary, consistent choice).
+    four = count == 4
+    if four.any():
+        e = [(ex[four], ey[four]) for _, ex, ey in edges]
+        pairs = [(0, 1), (2, 3)]
+        for p, q in pairs:
+            a = np.column_stack(e[p])
+            b = np.column_stack(e[q])
+            segments.append(np.stack([a, b], axis=1).reshape(-1, 2))
+    return np.vstack(segments) if segments else np.zeros((0, 2))

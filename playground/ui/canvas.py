@@ -1,0 +1,140 @@
+"""The canvas: points (one scatter item per class and side of the split), the decision surface behind
+them and the 0.5 contour. Mouse: left click adds a point of the current class, right click one of the
+other class, left drag paints, Ctrl+click (or the eraser) removes; middle drag pans, the wheel zooms."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, Signal
+
+from ..data import MAX_CLASSES
+from .palette import CLASS_COLORS, binary_lut
+
+VIEW = (-6.0, 6.0)
+
+
+class DrawViewBox(pg.ViewBox):
+    """A ViewBox whose left button draws instead of panning."""
+
+    clicked = Signal(float, float, object, object)  # x, y, button, modifiers
+    dragged = Signal(float, float, float, float, int)  # x0, y0, x1, y1, phase (0 start, 1 move, 2 end)
+
+    def __init__(self):
+        super().__init__(enableMenu=False)
+        self.setAspectLocked(True)
+
+    def mouseClickEvent(self, ev):
+        if ev.button() in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
+            ev.accept()
+            p = self.mapSceneToView(ev.scenePos())
+            self.clicked.emit(p.x(), p.y(), ev.button(), ev.modifiers())
+        else:
+            super().mouseClickEvent(ev)
+
+    def mouseDragEvent(self, ev, axis=None):
+        if ev.button() != Qt.MouseButton.LeftButton:
+            return super().mouseDragEvent(ev, axis)
+        ev.accept()
+        a = self.mapSceneToView(ev.lastScenePos())
+        b = self.mapSceneToView(ev.scenePos())
+        phase = 0 if ev.isStart() else 2 if ev.isFinish() else 1
+        self.dragged.emit(a.x(), a.y(), b.x(), b.y(), phase)
+
+
+class Canvas(pg.PlotWidget):
+    viewChanged = Signal(tuple)  # (x_min, x_max, y_min, y_max) of the visible area
+
+    def __init__(self, parent=None):
+        self.view_box = DrawViewBox()
+        super().__init__(parent, viewBox=self.view_box)
+        self.setObjectName("canvas")
+        self.setBackground("w")
+        self.showGrid(x=False, y=False)
+        self.setRange(xRange=VIEW, yRange=VIEW, padding=0)
+        self.discretize = False
+        self.show_test = True
+        self._n_classes = 2
+
+        self.surface = pg.ImageItem(axisOrder="row-major")
+        self.surface.setZValue(-10)
+        self.addItem(self.surface)
+        self._lut = binary_lut()
+        self.contour = pg.PlotCurveItem(pen=pg.mkPen((40, 40, 40), width=1.5), connect="pairs")
+        self.contour.setZValue(-5)
+        self.addItem(self.contour)
+        self.train_items, self.test_items = [], []
+        for color in CLASS_COLORS[:MAX_CLASSES]:
+            brush = pg.mkBrush(*color)
+            train = pg.ScatterPlotItem(size=8, brush=brush, pen=pg.mkPen("w", width=1))
+            test = pg.ScatterPlotItem(size=8, brush=brush, pen=pg.mkPen((20, 20, 20), width=1.6))
+            for item in (train, test):
+                self.addItem(item)
+            self.train_items.append(train)
+            self.test_items.append(test)
+        self._last_surface = None
+        self.view_box.sigRangeChanged.connect(self._range_changed)
+
+    def visible_bounds(self) -> tuple:
+        (x0, x1), (y0, y1) = self.view_box.viewRange()
+        return (x0, x1, y0, y1)
+
+    def _range_changed(self, *_):
+        self.viewChanged.emit(self.visible_bounds())
+
+    def set_points(self, X: np.ndarray, y: np.ndarray, test_mask: np.ndarray) -> None:
+        for k in range(MAX_CLASSES):
+            mine = y == k
+            train = mine & ~test_mask
+            test = mine & test_mask
+            self.train_items[k].setData(X[train, 0], X[train, 1])
+            if self.show_test:
+                self.test_items[k].setData(X[test, 0], X[test, 1])
+            else:
+                self.test_items[k].setData([], [])
+
+    def set_surface(self, bounds, values=None, rgba=None, contour=None) -> None:
+        self._last_surface = (bounds, values, rgba, contour)
+        x0, x1, y0, y1 = bounds
+        if values is not None:
+            image = (values >= 0.5).astype(np.float32) if self.discretize else values
+            self.surface.setImage(image, levels=(0.0, 1.0), lut=self._lut, autoLevels=False)
+            shape = values.shape
+            if contour is not None and len(contour):
+                self.contour.setData(contour[:, 0], contour[:, 1], connect="pairs")
+            else:
+                self.contour.setData([], [])
+        elif rgba is not None:
+            if self.discretize:
+                rgba = rgba.copy()
+                rgba[..., :3] = _saturate(rgba[..., :3])
+            self.surface.setImage(rgba, autoLevels=False, levels=None, lut=None)
+            shape = rgba.shape[:2]
+            self.contour.setData([], [])
+        else:
+            return
+        # Cell centres sit on the grid points: widen the rectangle by half a cell on each side.
+        h, w = shape
+        dx = (x1 - x0) / max(w - 1, 1)
+        dy = (y1 - y0) / max(h - 1, 1)
+        self.surface.setRect(QRectF(x0 - dx / 2, y0 - dy / 2, (x1 - x0) + dx, (y1 - y0) + dy))
+
+    def redraw_surface(self) -> None:
+        if self._last_surface is not None:
+            self.set_surface(*self._last_surface)
+
+    def view_to_widget(self, x: float, y: float):
+        """Widget (viewport) coordinates of a data point, for tests and tools."""
+        from PySide6.QtCore import QPointF
+
+        scene = self.view_box.mapViewToScene(QPointF(x, y))
+        return self.mapFromScene(scene)
+
+
+def _saturate(rgb: np.ndarray) -> np.ndarray:
+    """Push faded colours to full strength (the 'discretize' look for k classes)."""
+    rgb = rgb.astype(np.float32)
+    faded = 255 - rgb
+    peak = faded.max(axis=-1, keepdims=True)
+    scale = np.where(peak > 0, (255 * 0.75) / np.maximum(peak, 1), 0)
+    return np.clip(255 - faded * scale, 0, 255).astype(np.uint8)

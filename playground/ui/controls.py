@@ -1,0 +1,328 @@
+"""Network and training controls. Emits ``configChanged(TrainConfig)`` only for valid settings; bad
+layer text marks the field with a message and leaves the current network alone."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..nn import ACTIVATIONS, INITIALISERS, OPTIMIZERS
+from ..training import TrainConfig, format_hidden_layers, parse_hidden_layers
+from ..training.config import MAX_HIDDEN_LAYERS, MAX_NEURONS
+
+LR_LADDER = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
+ERROR_STYLE = "QLineEdit { border: 2px solid #d55e00; background: #fff1ea; }"
+
+
+class LogSpinBox(QDoubleSpinBox):
+    """Steps along 1, 3, 10, 30, ... instead of adding a constant: learning rates live on a log scale."""
+
+    def stepBy(self, steps: int) -> None:
+        value = self.value()
+        if steps > 0:
+            bigger = [v for v in LR_LADDER if v > value * (1 + 1e-9)]
+            idx = min(steps - 1, len(bigger) - 1)
+            self.setValue(bigger[idx] if bigger else value)
+        elif steps < 0:
+            smaller = [v for v in LR_LADDER if v < value * (1 - 1e-9)]
+            idx = max(len(smaller) + steps, 0)
+            self.setValue(smaller[idx] if smaller else value)
+
+    def textFromValue(self, value: float) -> str:
+        return f"{value:.6g}"
+
+    def valueFromText(self, text: str) -> float:
+        try:
+            return float(text)
+        except ValueError:
+            return self.value()
+
+    def validate(self, text, pos):
+        from PySide6.QtGui import QValidator
+
+        try:
+            v = float(text)
+        except ValueError:
+            return QValidator.State.Intermediate, text, pos
+        ok = self.minimum() <= v <= self.maximum()
+        return (QValidator.State.Acceptable if ok else QValidator.State.Intermediate), text, pos
+
+
+class ControlsPanel(QWidget):
+    configChanged = Signal(object)
+
+    def __init__(self, config: TrainConfig, parent=None):
+        super().__init__(parent)
+        self._config = config
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        form = QFormLayout()
+        outer.addLayout(form)
+
+        self.hidden = QLineEdit(format_hidden_layers(config.hidden))
+        self.hidden.setObjectName("hiddenLayers")
+        self.hidden.setPlaceholderText("no hidden layer")
+        self.hidden.setToolTip(
+            f"Neurons per hidden layer, e.g. '8, 8'. 0 to {MAX_HIDDEN_LAYERS} layers of 1 to {MAX_NEURONS}."
+        )
+        self.hidden.editingFinished.connect(self._hidden_edited)
+        self.hidden.textEdited.connect(self._hidden_typing)
+        form.addRow("Hidden layers", self.hidden)
+        self.hidden_error = QLabel("")
+        self.hidden_error.setObjectName("hiddenLayersError")
+        self.hidden_error.setStyleSheet("color: #b34700;")
+        self.hidden_error.setWordWrap(True)
+        self.hidden_error.hide()
+        form.addRow("", self.hidden_error)
+
+        self.layer_row = QHBoxLayout()
+        self.layer_row.setSpacing(2)
+        layer_box = QWidget()
+        layer_box.setLayout(self.layer_row)
+        form.addRow("", layer_box)
+
+        self.learning_rate = LogSpinBox()
+        self.learning_rate.setObjectName("learningRate")
+        self.learning_rate.setRange(1e-5, 10.0)
+        self.learning_rate.setDecimals(6)
+        self.learning_rate.setValue(config.learning_rate)
+        self.learning_rate.setKeyboardTracking(False)
+        form.addRow("Learning rate", self.learning_rate)
+
+        self.activation = _combo("activation", list(ACTIVATIONS), config.activation)
+        form.addRow("Activation", self.activation)
+        self.optimizer = _combo("optimizer", list(OPTIMIZERS), config.optimizer)
+        form.addRow("Optimizer", self.optimizer)
+        self.init = _combo("init", list(INITIALISERS), config.init)
+        form.addRow("Initialiser", self.init)
+
+        self.batch = QSpinBox()
+        self.batch.setObjectName("batchSize")
+        self.batch.setRange(0, 100_000)
+        self.batch.setSpecialValueText("full batch")
+        self.batch.setValue(config.batch_size)
+        self.batch.setKeyboardTracking(False)
+        form.addRow("Batch size", self.batch)
+
+        self.regularization = _combo("regularization", ["none", "L1", "L2"], _reg_kind(config))
+        self.reg_rate = LogSpinBox()
+        self.reg_rate.setObjectName("regularizationRate")
+        self.reg_rate.setRange(1e-5, 10.0)
+        self.reg_rate.setDecimals(6)
+        self.reg_rate.setValue(max(config.l1, config.l2) or 0.001)
+        self.reg_rate.setKeyboardTracking(False)
+        reg = QHBoxLayout()
+        reg.addWidget(self.regularization)
+        reg.addWidget(self.reg_rate)
+        form.addRow("Regularisation", reg)
+
+        self.test_ratio = QSpinBox()
+        self.test_ratio.setObjectName("testRatio")
+        self.test_ratio.setRange(10, 90)
+        self.test_ratio.setSuffix(" % test")
+        self.test_ratio.setValue(round(config.test_ratio * 100))
+        self.test_ratio.setKeyboardTracking(False)
+        form.addRow("Split", self.test_ratio)
+
+        self.seed = QSpinBox()
+        self.seed.setObjectName("seed")
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setValue(config.seed)
+        self.seed.setKeyboardTracking(False)
+        form.addRow("Seed", self.seed)
+
+        self.max_epochs = QSpinBox()
+        self.max_epochs.setObjectName("maxEpochs")
+        self.max_epochs.setRange(0, 10_000_000)
+        self.max_epochs.setSpecialValueText("no limit")
+        self.max_epochs.setValue(config.max_epochs)
+        self.max_epochs.setKeyboardTracking(False)
+        form.addRow("Epoch limit", self.max_epochs)
+
+        self.output_label = QLabel("")
+        self.output_label.setObjectName("outputLabel")
+        self.output_label.setWordWrap(True)
+        form.addRow("Output", self.output_label)
+
+        for spin in (
+            self.learning_rate,
+            self.batch,
+            self.reg_rate,
+            self.test_ratio,
+            self.seed,
+            self.max_epochs,
+        ):
+            spin.valueChanged.connect(self._emit)
+        for combo in (self.activation, self.optimizer, self.init, self.regularization):
+            combo.currentIndexChanged.connect(self._emit)
+        self._rebuild_layer_buttons()
+
+    @property
+    def config(self) -> TrainConfig:
+        return self._config
+
+    def set_config(self, config: TrainConfig) -> None:
+        """Show ``config`` without emitting (e.g. after a 'new seed')."""
+        self._config = config
+        widgets = [
+            self.learning_rate,
+            self.batch,
+            self.test_ratio,
+            self.seed,
+            self.max_epochs,
+            self.reg_rate,
+            self.activation,
+            self.optimizer,
+            self.init,
+            self.regularization,
+        ]
+        for w in widgets:
+            w.blockSignals(True)
+        self.hidden.setText(format_hidden_layers(config.hidden))
+        self.learning_rate.setValue(config.learning_rate)
+        self.batch.setValue(config.batch_size)
+        self.test_ratio.setValue(round(config.test_ratio * 100))
+        self.seed.setValue(config.seed)
+        self.max_epochs.setValue(config.max_epochs)
+        self.activation.setCurrentText(config.activation)
+        self.optimizer.setCurrentText(config.optimizer)
+        self.init.setCurrentText(config.init)
+        self.regularization.setCurrentText(_reg_kind(config))
+        if config.l1 or config.l2:
+            self.reg_rate.setValue(max(config.l1, config.l2))
+        for w in widgets:
+            w.blockSignals(False)
+        self._mark_hidden("")
+        self._rebuild_layer_buttons()
+
+    def set_output_text(self, text: str) -> None:
+        self.output_label.setText(text)
+
+    # -- hidden layers -------------------------------------------------------------------------
+
+    def _hidden_typing(self, text: str) -> None:
+        try:
+            parse_hidden_layers(text)
+        except ValueError as exc:
+            self._mark_hidden(str(exc))
+        else:
+            self._mark_hidden("")
+
+    def _hidden_edited(self) -> None:
+        try:
+            hidden = parse_hidden_layers(self.hidden.text())
+        except ValueError as exc:
+            self._mark_hidden(
+                f"{exc}. The network keeps its layers ({format_hidden_layers(self._config.hidden) or 'none'})."
+            )
+            return
+        self._mark_hidden("")
+        if hidden != self._config.hidden:
+            self._set_hidden(hidden)
+
+    def _mark_hidden(self, message: str) -> None:
+        self.hidden.setStyleSheet(ERROR_STYLE if message else "")
+        self.hidden.setToolTip(message or "Neurons per hidden layer, e.g. '8, 8'.")
+        self.hidden_error.setText(message)
+        self.hidden_error.setVisible(bool(message))
+
+    @property
+    def hidden_error_text(self) -> str:
+        return self.hidden_error.text()
+
+    def _set_hidden(self, hidden: tuple) -> None:
+        self.hidden.setText(format_hidden_layers(hidden))
+        self._config = self._config.with_changes(hidden=tuple(hidden))
+        self._rebuild_layer_buttons()
+        self.configChanged.emit(self._config)
+
+    def _rebuild_layer_buttons(self) -> None:
+        while self.layer_row.count():
+            item = self.layer_row.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        hidden = list(self._config.hidden)
+        remove = _tool("−", "Remove the last hidden layer", "removeLayer")
+        remove.setEnabled(bool(hidden))
+        remove.clicked.connect(lambda: self._set_hidden(hidden[:-1]))
+        add = _tool("+", "Add a hidden layer", "addLayer")
+        add.setEnabled(len(hidden) < MAX_HIDDEN_LAYERS)
+        add.clicked.connect(lambda: self._set_hidden([*hidden, hidden[-1] if hidden else 4]))
+        self.layer_row.addWidget(remove)
+        self.layer_row.addWidget(add)
+        for i, size in enumerate(hidden):
+            minus = _tool("−", f"One neuron fewer in layer {i + 1}", f"layer{i}Minus")
+            minus.setEnabled(size > 1)
+            minus.clicked.connect(lambda _=False, i=i: self._resize(i, -1))
+            plus = _tool("+", f"One neuron more in layer {i + 1}", f"layer{i}Plus")
+            plus.setEnabled(size < MAX_NEURONS)
+            plus.clicked.connect(lambda _=False, i=i: self._resize(i, +1))
+            self.layer_row.addSpacing(4)
+            self.layer_row.addWidget(minus)
+            self.layer_row.addWidget(QLabel(str(size)))
+            self.layer_row.addWidget(plus)
+        self.layer_row.addStretch(1)
+
+    def _resize(self, i: int, delta: int) -> None:
+        hidden = list(self._config.hidden)
+        hidden[i] = min(MAX_NEURONS, max(1, hidden[i] + delta))
+        self._set_hidden(hidden)
+
+    # -- everything else -----------------------------------------------------------------------
+
+    def _emit(self, *_) -> None:
+        kind = self.regularization.currentText()
+        rate = self.reg_rate.value()
+        self.reg_rate.setEnabled(kind != "none")
+        lr = self.learning_rate.value()
+        if not math.isfinite(lr) or lr <= 0:
+            return
+        config = self._config.with_changes(
+            learning_rate=lr,
+            activation=self.activation.currentText(),
+            optimizer=self.optimizer.currentText(),
+            init=self.init.currentText(),
+            batch_size=self.batch.value(),
+            l1=rate if kind == "L1" else 0.0,
+            l2=rate if kind == "L2" else 0.0,
+            test_ratio=self.test_ratio.value() / 100.0,
+            seed=self.seed.value(),
+            max_epochs=self.max_epochs.value(),
+        )
+        if config != self._config:
+            self._config = config
+            self.configChanged.emit(config)
+
+
+def _combo(name: str, items: list, current: str) -> QComboBox:
+    combo = QComboBox()
+    combo.setObjectName(name)
+    combo.addItems(items)
+    combo.setCurrentText(current)
+    return combo
+
+
+def _tool(text: str, tip: str, name: str) -> QToolButton:
+    b = QToolButton()
+    b.setText(text)
+    b.setToolTip(tip)
+    b.setObjectName(name)
+    b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    return b
+
+
+def _reg_kind(config: TrainConfig) -> str:
+    return "L1" if config.l1 else "L2" if config.l2 else "none"

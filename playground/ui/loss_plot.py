@@ -1,0 +1,68 @@
+"""The loss plot: train and test loss per epoch, linear or log scale, bounded history, hover readout."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+
+from ..training.history import LossHistory
+
+
+class LossPlot(pg.PlotWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("lossPlot")
+        self.setBackground("w")
+        self.setLabel("bottom", "epoch")
+        self.setLabel("left", "loss")
+        self.addLegend(offset=(-10, 10))
+        self.showGrid(x=True, y=True, alpha=0.2)
+        self.train = LossHistory()
+        self.test = LossHistory()
+        self.train_curve = self.plot(pen=pg.mkPen((0, 114, 178), width=2), name="train")
+        self.test_curve = self.plot(pen=pg.mkPen((213, 94, 0), width=2), name="test")
+        self.readout = pg.TextItem(color=(30, 30, 30), anchor=(1, 0))
+        self.readout.setZValue(10)
+        self.addItem(self.readout, ignoreBounds=True)
+        self.scene().sigMouseMoved.connect(self._hover)
+
+    def set_log(self, on: bool) -> None:
+        self.setLogMode(y=on)
+
+    def clear_history(self) -> None:
+        self.train.clear()
+        self.test.clear()
+        self.redraw()
+
+    def add(self, epochs, train_losses, test_epoch=None, test_loss=None) -> None:
+        self.train.extend(epochs, train_losses)
+        if test_epoch is not None and test_loss is not None and np.isfinite(test_loss):
+            self.test.extend([test_epoch], [test_loss])
+
+    def redraw(self) -> None:
+        for curve, hist in ((self.train_curve, self.train), (self.test_curve, self.test)):
+            e, v = hist.data()
+            ok = np.isfinite(v) & (v > 0)
+            curve.setData(e[ok], v[ok])
+
+    def _hover(self, pos) -> None:
+        vb = self.getPlotItem().vb
+        if not self.sceneBoundingRect().contains(pos):
+            return
+        epochs, values = self.train.data()
+        if epochs.size == 0:
+            self.readout.setText("")
+            return
+        x = vb.mapSceneToView(pos).x()
+        i = int(np.clip(np.searchsorted(epochs, x), 0, epochs.size - 1))
+        text = f"epoch {epochs[i]}\ntrain {values[i]:.4g}"
+        te, tv = self.test.data()
+        if te.size:
+            j = int(np.clip(np.searchsorted(te, x), 0, te.size - 1))
+            text += f"\ntest {tv[j]:.4g} (epoch {te[j]})"
+        self.readout.setText(text)
+        (x0, x1), (y0, y1) = vb.viewRange()
+        self.readout.setPos(x1, y1)
+
+    def hover_text(self) -> str:
+        return self.readout.toPlainText()

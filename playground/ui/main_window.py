@@ -1,0 +1,529 @@
+"""The main window: the composition root. It builds the widgets and wires signals; the dataset lives in
+``DatasetModel``, training in ``TrainingWorker`` (its own thread), the maths in ``playground.nn``."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt, QThread, QTimer, Slot
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..data import MAX_CLASSES, Dataset, DatasetError, make_preset, read_csv, save_csv
+from ..data.presets import PRESETS
+from ..training import TrainConfig
+from .canvas import Canvas
+from .controls import ControlsPanel
+from .data_model import DatasetModel
+from .loss_plot import LossPlot
+from .palette import CLASS_COLORS, CLASS_NAMES
+from .worker import Command, Snapshot, TrainingWorker
+
+FRAME_MS = 33
+DEFAULT_PRESET = "xor"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, dataset: Dataset | None = None, config: TrainConfig | None = None):
+        super().__init__()
+        self.setWindowTitle("Neural-network playground")
+        self.resize(1280, 800)
+        if dataset is None:
+            dataset = make_preset(DEFAULT_PRESET, 500, 0.0, seed=0)
+        self.model = DatasetModel(dataset)
+        self._config = config or TrainConfig()
+        self.current_class = 0
+        self.eraser = False
+        self._epoch = 0
+        self._running = False
+        self._run_id = 0
+        self._latest: Snapshot | None = None
+        self._drawn: Snapshot | None = None
+        self._frames = 0
+        self._build()
+        self._wire()
+        self._start_worker()
+        self._points_changed(self.model.dataset)
+
+    # -- public contract -----------------------------------------------------------------------
+
+    @property
+    def dataset(self) -> Dataset:
+        return self.model.dataset
+
+    @property
+    def epoch(self) -> int:
+        return self._epoch
+
+    @property
+    def is_training(self) -> bool:
+        return self._running
+
+    @property
+    def config(self) -> TrainConfig:
+        return self.controls.config
+
+    # -- building ------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.canvas = Canvas()
+        self.loss_plot = LossPlot()
+        self.controls = ControlsPanel(self._config)
+
+        self.train_button = QPushButton("Train")
+        self.train_button.setObjectName("trainButton")
+        self.train_button.setToolTip("Start or pause training (Space)")
+        self.step_button = QPushButton("Step")
+        self.step_button.setObjectName("stepButton")
+        self.step_button.setToolTip("Train one epoch")
+        self.reset_button = QPushButton("Reset")
+        self.reset_button.setObjectName("resetButton")
+        self.reset_button.setToolTip("New weights from the same seed: a reset is reproducible")
+        self.new_seed_button = QPushButton("New seed")
+        self.new_seed_button.setObjectName("newSeedButton")
+        self.new_seed_button.setToolTip("Reset with the next seed")
+        buttons = QHBoxLayout()
+        for b in (self.train_button, self.step_button, self.reset_button, self.new_seed_button):
+            buttons.addWidget(b)
+
+        stats = QGroupBox("Progress")
+        grid = QGridLayout(stats)
+        self.epoch_label = QLabel("0")
+        self.epoch_label.setObjectName("epochLabel")
+        self.rate_label = QLabel("–")
+        self.rate_label.setObjectName("rateLabel")
+        self.loss_label = QLabel("–")
+        self.loss_label.setObjectName("lossLabel")
+        self.accuracy_label = QLabel("–")
+        self.accuracy_label.setObjectName("accuracyLabel")
+        for row, (name, label) in enumerate(
+            [
+                ("Epoch", self.epoch_label),
+                ("Epochs/s", self.rate_label),
+                ("Loss train / test", self.loss_label),
+                ("Accuracy train / test", self.accuracy_label),
+            ]
+        ):
+            grid.addWidget(QLabel(name), row, 0)
+            grid.addWidget(label, row, 1)
+        self.notice = QLabel("")
+        self.notice.setObjectName("noticeLabel")
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("QLabel { background: #fff4d6; border: 1px solid #e69f00; padding: 6px; }")
+        self.notice.hide()
+
+        network = QGroupBox("Network")
+        QVBoxLayout(network).addWidget(self.controls)
+
+        data_box = QGroupBox("Data")
+        data = QGridLayout(data_box)
+        self.preset = QComboBox()
+        self.preset.setObjectName("preset")
+        for name, (_, description) in PRESETS.items():
+            self.preset.addItem(name, name)
+            self.preset.setItemData(self.preset.count() - 1, description, 3)  # tooltip role
+        self.preset.setCurrentText(DEFAULT_PRESET)
+        self.n_points = QSpinBox()
+        self.n_points.setObjectName("presetPoints")
+        self.n_points.setRange(10, 5000)
+        self.n_points.setValue(500)
+        self.n_points.setSuffix(" points")
+        self.noise = QDoubleSpinBox()
+        self.noise.setObjectName("presetNoise")
+        self.noise.setRange(0.0, 0.5)
+        self.noise.setSingleStep(0.05)
+        self.noise.setPrefix("noise ")
+        self.load_preset_button = QPushButton("Load preset")
+        self.load_preset_button.setObjectName("loadPresetButton")
+        data.addWidget(self.preset, 0, 0)
+        data.addWidget(self.n_points, 0, 1)
+        data.addWidget(self.noise, 1, 0)
+        data.addWidget(self.load_preset_button, 1, 1)
+        self.class_combo = QComboBox()
+        self.class_combo.setObjectName("currentClass")
+        for k in range(MAX_CLASSES):
+            self.class_combo.addItem(f"{k + 1}: {CLASS_NAMES[k]}")
+            self.class_combo.setItemData(k, f"Class {k} (key {k + 1})", 3)
+        self.class_swatch = QLabel()
+        self.class_swatch.setFixedSize(18, 18)
+        self.eraser_box = QCheckBox("Eraser")
+        self.eraser_box.setObjectName("eraser")
+        self.eraser_box.setToolTip("Left click/drag removes points (Ctrl+click always does)")
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.setObjectName("undoButton")
+        self.redo_button = QPushButton("Redo")
+        self.redo_button.setObjectName("redoButton")
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.setObjectName("clearButton")
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Draw"))
+        row.addWidget(self.class_swatch)
+        row.addWidget(self.class_combo, 1)
+        row.addWidget(self.eraser_box)
+        data.addLayout(row, 2, 0, 1, 2)
+        row2 = QHBoxLayout()
+        for b in (self.undo_button, self.redo_button, self.clear_button):
+            row2.addWidget(b)
+        data.addLayout(row2, 3, 0, 1, 2)
+        self.show_test_box = QCheckBox("Show test points")
+        self.show_test_box.setObjectName("showTest")
+        self.show_test_box.setChecked(True)
+        self.discretize_box = QCheckBox("Discretize")
+        self.discretize_box.setObjectName("discretize")
+        self.log_box = QCheckBox("Log scale loss")
+        self.log_box.setObjectName("logScale")
+        row3 = QHBoxLayout()
+        for b in (self.show_test_box, self.discretize_box, self.log_box):
+            row3.addWidget(b)
+        data.addLayout(row3, 4, 0, 1, 2)
+        self.counts_label = QLabel("")
+        self.counts_label.setObjectName("countsLabel")
+        data.addWidget(self.counts_label, 5, 0, 1, 2)
+
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.addLayout(buttons)
+        side_layout.addWidget(stats)
+        side_layout.addWidget(self.notice)
+        side_layout.addWidget(data_box)
+        side_layout.addWidget(network)
+        side_layout.addStretch(1)
+        side.setMinimumWidth(360)
+        side.setMaximumWidth(440)
+
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.canvas)
+        right.addWidget(self.loss_plot)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 1)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.addWidget(side)
+        layout.addWidget(right, 1)
+        self.setCentralWidget(central)
+        self._build_menu()
+        self._update_class_swatch()
+
+    def _build_menu(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        open_action = QAction("Open dataset…", self)
+        open_action.setShortcut(QKeySequence.StandardKey.Open)
+        open_action.triggered.connect(self._open_dataset)
+        save_action = QAction("Save dataset as…", self)
+        save_action.setShortcut(QKeySequence.StandardKey.Save)
+        save_action.triggered.connect(self._save_dataset)
+        quit_action = QAction("Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        for a in (open_action, save_action, quit_action):
+            file_menu.addAction(a)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        self.undo_action = QAction("Undo", self)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.triggered.connect(self.model.undo)
+        self.redo_action = QAction("Redo", self)
+        self.redo_action.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Shift+Z")])
+        self.redo_action.triggered.connect(self.model.redo)
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+
+    def _wire(self) -> None:
+        self.train_button.clicked.connect(self.toggle_training)
+        self.step_button.clicked.connect(self.step)
+        self.reset_button.clicked.connect(self.reset)
+        self.new_seed_button.clicked.connect(self.new_seed)
+        self.controls.configChanged.connect(self._config_changed)
+        self.model.changed.connect(self._points_changed)
+        self.canvas.view_box.clicked.connect(self._canvas_clicked)
+        self.canvas.view_box.dragged.connect(self._canvas_dragged)
+        self.canvas.viewChanged.connect(self._view_changed)
+        self.load_preset_button.clicked.connect(self._load_preset)
+        self.undo_button.clicked.connect(self.model.undo)
+        self.redo_button.clicked.connect(self.model.redo)
+        self.clear_button.clicked.connect(self.model.clear)
+        self.class_combo.currentIndexChanged.connect(self.set_current_class)
+        self.eraser_box.toggled.connect(self._set_eraser)
+        self.show_test_box.toggled.connect(self._set_show_test)
+        self.discretize_box.toggled.connect(self._set_discretize)
+        self.log_box.toggled.connect(self.loss_plot.set_log)
+        space = QShortcut(QKeySequence("Space"), self)
+        space.activated.connect(self.toggle_training)
+        for k in range(MAX_CLASSES):
+            sc = QShortcut(QKeySequence(str(k + 1)), self)
+            sc.activated.connect(lambda k=k: self.set_current_class(k))
+        self.frame_timer = QTimer(self)
+        self.frame_timer.setInterval(FRAME_MS)
+        self.frame_timer.timeout.connect(self._draw_latest)
+        self.frame_timer.start()
+
+    # -- the worker ----------------------------------------------------------------------------
+
+    def _start_worker(self) -> None:
+        self.thread = QThread(self)
+        self.worker = TrainingWorker(self.dataset, self._config, self.canvas.visible_bounds())
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        self.worker.snapshot.connect(self._on_snapshot)
+        self.worker.finished.connect(self.thread.quit)
+        self.thread.start()
+
+    def shutdown(self) -> None:
+        """Stop the worker and wait for its thread: safe to call twice."""
+        if getattr(self, "thread", None) is None:
+            return
+        self.frame_timer.stop()
+        self.worker.stop()
+        self.thread.quit()
+        self.thread.wait()
+        self.thread = None
+
+    def closeEvent(self, event) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+    @Slot(object)
+    def _on_snapshot(self, snap: Snapshot) -> None:
+        if self._latest is not None and self._latest is not self._drawn:
+            # Two snapshots between frames: keep the first one's loss points.
+            self._merge_losses(self._latest)
+        self._latest = snap
+        self._running = snap.running
+        self._epoch = snap.epoch
+
+    def _merge_losses(self, snap: Snapshot) -> None:
+        self._add_losses(snap)
+        snap.epochs = snap.epochs[:0]
+        snap.train_losses = snap.train_losses[:0]
+
+    def _add_losses(self, snap: Snapshot) -> None:
+        if snap.run_id != self._run_id:
+            self._run_id = snap.run_id
+            self.loss_plot.clear_history()
+        m = snap.metrics
+        self.loss_plot.add(
+            snap.epochs,
+            snap.train_losses,
+            snap.epoch if snap.epochs.size else None,
+            m.test_loss if m else None,
+        )
+
+    @Slot()
+    def _draw_latest(self) -> None:
+        snap = self._latest
+        if snap is None or snap is self._drawn:
+            return
+        self._drawn = snap
+        self._frames += 1
+        self._add_losses(snap)
+        self.loss_plot.redraw()
+        self.canvas.set_surface(snap.surface_bounds, snap.surface_values, snap.surface_rgba, snap.contour)
+        self.epoch_label.setText(f"{snap.epoch:,}")
+        self.rate_label.setText(f"{snap.epochs_per_second:,.0f}" if snap.running else "–")
+        m = snap.metrics
+        if m is not None:
+            self.loss_label.setText(f"{_fmt(m.train_loss)} / {_fmt(m.test_loss)}")
+            self.accuracy_label.setText(f"{_pct(m.train_accuracy)} / {_pct(m.test_accuracy)}")
+        self.train_button.setText("Pause" if snap.running else "Train")
+        self._show_notice(snap.notice, snap.diverged)
+        output = (
+            "sigmoid unit, binary cross-entropy"
+            if snap.output == "sigmoid"
+            else (f"softmax over {snap.layer_sizes[-1]} classes, cross-entropy")
+        )
+        self.controls.set_output_text(output)
+        if snap.diverged:
+            self.statusBar().showMessage("Paused: the run diverged. Lower the learning rate and press Reset.")
+        elif snap.running:
+            self.statusBar().showMessage(f"Training… epoch {snap.epoch:,}")
+        else:
+            self.statusBar().showMessage(
+                f"Paused at epoch {snap.epoch:,}" if snap.epoch else "Ready: press Train"
+            )
+
+    def _show_notice(self, text: str, sticky: bool) -> None:
+        """Show a notice; a divergence explanation stays until the next run, others fade after 8 s."""
+        if text:
+            self.notice.setText(text)
+            self.notice.show()
+            self._notice_sticky = sticky
+            if not sticky:
+                QTimer.singleShot(8000, self._expire_notice)
+        elif getattr(self, "_notice_sticky", False):
+            self.notice.hide()
+            self._notice_sticky = False
+
+    def _expire_notice(self) -> None:
+        if not getattr(self, "_notice_sticky", False):
+            self.notice.hide()
+
+    # -- actions -------------------------------------------------------------------------------
+
+    @Slot()
+    def toggle_training(self) -> None:
+        self._running = not self._running
+        self.worker.send(Command.PLAY if self._running else Command.PAUSE)
+        self.train_button.setText("Pause" if self._running else "Train")
+
+    def start_training(self) -> None:
+        if not self._running:
+            self.toggle_training()
+
+    def pause_training(self) -> None:
+        if self._running:
+            self.toggle_training()
+
+    @Slot()
+    def step(self) -> None:
+        self._running = False
+        self.worker.send(Command.STEP)
+
+    @Slot()
+    def reset(self) -> None:
+        self.worker.send(Command.RESET, None)
+
+    @Slot()
+    def new_seed(self) -> None:
+        config = self.controls.config.with_changes(seed=self.controls.config.seed + 1)
+        self.controls.set_config(config)
+        self.worker.send(Command.CONFIG, config)
+
+    @Slot(object)
+    def _config_changed(self, config: TrainConfig) -> None:
+        if config.test_ratio != self._config.test_ratio or config.seed != self._config.seed:
+            self._config = config
+            self._points_changed(self.dataset, send=False)
+        self._config = config
+        self.worker.send(Command.CONFIG, config)
+
+    @Slot(object)
+    def _points_changed(self, ds: Dataset, send: bool = True) -> None:
+        cfg = self.controls.config
+        self.canvas.set_points(ds.X, ds.y, ds.test_mask(cfg.test_ratio, cfg.seed))
+        counts = ds.class_counts()
+        self.counts_label.setText(
+            f"{len(ds)} points: " + ", ".join(f"{c} {CLASS_NAMES[k]}" for k, c in enumerate(counts) if c)
+            if len(ds)
+            else "No points: click to add some, or load a preset."
+        )
+        self.undo_button.setEnabled(self.model.history.can_undo)
+        self.redo_button.setEnabled(self.model.history.can_redo)
+        if send and hasattr(self, "worker"):
+            self.worker.send(Command.DATA, ds)
+
+    @Slot(tuple)
+    def _view_changed(self, bounds: tuple) -> None:
+        self.worker.send(Command.VIEW, bounds)
+
+    def set_current_class(self, k: int) -> None:
+        if not 0 <= k < MAX_CLASSES:
+            return
+        self.current_class = k
+        if self.class_combo.currentIndex() != k:
+            self.class_combo.setCurrentIndex(k)
+        self._update_class_swatch()
+        self.statusBar().showMessage(f"Drawing class {k} ({CLASS_NAMES[k]})", 2000)
+
+    def _update_class_swatch(self) -> None:
+        r, g, b = CLASS_COLORS[self.current_class]
+        self.class_swatch.setStyleSheet(f"background: rgb({r},{g},{b}); border: 1px solid #333;")
+
+    def _set_eraser(self, on: bool) -> None:
+        self.eraser = on
+
+    def _set_show_test(self, on: bool) -> None:
+        self.canvas.show_test = on
+        self._points_changed(self.dataset, send=False)
+
+    def _set_discretize(self, on: bool) -> None:
+        self.canvas.discretize = on
+        self.canvas.redraw_surface()
+
+    def _other_class(self) -> int:
+        n = max(self.dataset.n_classes, 2)
+        if n == 2:
+            return 1 - self.current_class if self.current_class < 2 else 0
+        return (self.current_class + 1) % min(n + 1, MAX_CLASSES)
+
+    @Slot(float, float, object, object)
+    def _canvas_clicked(self, x, y, button, modifiers) -> None:
+        erase = self.eraser or bool(modifiers & Qt.KeyboardModifier.ControlModifier)
+        if erase:
+            self.model.erase_nearest(x, y)
+        elif button == Qt.MouseButton.RightButton:
+            self.model.add_point(x, y, self._other_class())
+        else:
+            self.model.add_point(x, y, self.current_class)
+
+    @Slot(float, float, float, float, int)
+    def _canvas_dragged(self, x0, y0, x1, y1, phase) -> None:
+        if phase == 0:
+            self.model.begin_stroke("erase" if self.eraser else "paint")
+        if self.eraser:
+            self.model.erase_at(x1, y1)
+        else:
+            self.model.paint((x0, y0), (x1, y1), self.current_class)
+        if phase == 2:
+            self.model.end_stroke()
+            self._points_changed(self.dataset, send=False)
+
+    def _load_preset(self) -> None:
+        self.model.load_preset(
+            self.preset.currentData(),
+            self.n_points.value(),
+            self.noise.value(),
+            seed=self.controls.config.seed,
+        )
+
+    def _open_dataset(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open dataset", "", "CSV files (*.csv);;All files (*)")
+        if path:
+            self.open_csv(path)
+
+    def open_csv(self, path) -> bool:
+        try:
+            loaded = read_csv(path)
+        except DatasetError as exc:
+            QMessageBox.warning(self, "Cannot open the dataset", str(exc))
+            return False
+        self.model.replace(loaded.dataset, "open dataset")
+        note = f"Opened {loaded.rows} points from {path}."
+        if loaded.label_mapping:
+            pairs = ", ".join(f"{k} → class {v}" for k, v in loaded.label_mapping.items())
+            note += f" Labels were mapped: {pairs}."
+        self.statusBar().showMessage(note, 8000)
+        return True
+
+    def _save_dataset(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save dataset", "dataset.csv", "CSV files (*.csv)")
+        if not path:
+            return
+        try:
+            save_csv(self.dataset, path)
+        except OSError as exc:
+            QMessageBox.warning(self, "Cannot save the dataset", f"{path}: {exc.strerror or exc}")
+        else:
+            self.statusBar().showMessage(f"Saved {len(self.dataset)} points to {path}", 5000)
+
+
+def _fmt(v: float) -> str:
+    return "–" if not math.isfinite(v) else f"{v:.4f}"
+
+
+def _pct(v: float) -> str:
+    return "–" if not math.isfinite(v) else f"{100 * v:.1f} %"
