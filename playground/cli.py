@@ -92,9 +92,7 @@ def train_main(argv: list[str]) -> int:
         if show_progress and (result.epoch % 50 == 0 or result.epoch == args.epochs):
             done = result.epoch / args.epochs
             bar = "#" * int(30 * done)
-            print(
-                f"\r[{bar:<30}] epoch {result.epoch}  loss {result.train_loss:.4f}", end="", file=sys.stderr
-            )
+            print(f"\r[{bar:<30}] epoch {result.epoch}  loss {result.train_loss:.4f}", end="", file=sys.stderr)
 
     result = train_headless(dataset, config, args.epochs, progress)
     if show_progress:

@@ -146,9 +146,7 @@ def _map_labels(labels: np.ndarray, name: str) -> tuple[np.ndarray, dict[int, in
 
 def format_csv(ds: Dataset) -> str:
     lines = ["x,y,label"]
-    lines.extend(
-        f"{x!r},{y!r},{label}" for x, y, label in zip(ds.X[:, 0].tolist(), ds.X[:, 1].tolist(), ds.y.tolist())
-    )
+    lines.extend(f"{x!r},{y!r},{label}" for x, y, label in zip(ds.X[:, 0].tolist(), ds.X[:, 1].tolist(), ds.y.tolist()))
     return "\n".join(lines) + "\n"
 
 

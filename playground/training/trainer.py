@@ -170,9 +170,7 @@ class Trainer:
         train_loss = total / n
         problem = self._problem(train_loss)
         if problem:
-            return EpochResult(
-                self.epoch, train_loss, None, True, explain_divergence(self, problem, train_loss)
-            )
+            return EpochResult(self.epoch, train_loss, None, True, explain_divergence(self, problem, train_loss))
         metrics = None
         if self.eval_every and self.epoch % self.eval_every == 0:
             metrics = self.evaluate()

@@ -42,6 +42,14 @@ class DrawViewBox(pg.ViewBox):
         self.dragged.emit(a.x(), a.y(), b.x(), b.y(), phase)
 
 
+class InertScatter(pg.ScatterPlotItem):
+    """Points that let clicks through: a click on a point adds or erases, like anywhere else.
+    (pyqtgraph offers every item under the cursor the click, whatever its accepted buttons.)"""
+
+    def mouseClickEvent(self, ev):
+        ev.ignore()
+
+
 class Canvas(pg.PlotWidget):
     viewChanged = Signal(tuple)  # (x_min, x_max, y_min, y_max) of the visible area
 
@@ -66,14 +74,20 @@ class Canvas(pg.PlotWidget):
         self.train_items, self.test_items = [], []
         for color in CLASS_COLORS[:MAX_CLASSES]:
             brush = pg.mkBrush(*color)
-            train = pg.ScatterPlotItem(size=8, brush=brush, pen=pg.mkPen("w", width=1))
-            test = pg.ScatterPlotItem(size=8, brush=brush, pen=pg.mkPen((20, 20, 20), width=1.6))
+            train = InertScatter(size=8, brush=brush, pen=pg.mkPen("w", width=1))
+            test = InertScatter(size=8, brush=brush, pen=pg.mkPen((20, 20, 20), width=1.6))
             for item in (train, test):
                 self.addItem(item)
             self.train_items.append(train)
             self.test_items.append(test)
         self._last_surface = None
         self.view_box.sigRangeChanged.connect(self._range_changed)
+
+    def mouseDoubleClickEvent(self, ev):
+        # Qt sends press, release, press, double-click, release for a quick pair of clicks. The second
+        # press already makes a click of its own; passing the double-click on to the scene would let
+        # an item grab the mouse and swallow it, losing every other point of a person clicking fast.
+        ev.accept()
 
     def visible_bounds(self) -> tuple:
         (x0, x1), (y0, y1) = self.view_box.viewRange()

@@ -253,14 +253,15 @@ class ControlsPanel(QWidget):
         while self.layer_row.count():
             item = self.layer_row.takeAt(0)
             if item.widget():
+                item.widget().setObjectName("")  # no longer findable while it awaits deletion
                 item.widget().deleteLater()
         hidden = list(self._config.hidden)
         remove = _tool("−", "Remove the last hidden layer", "removeLayer")
         remove.setEnabled(bool(hidden))
-        remove.clicked.connect(lambda: self._set_hidden(hidden[:-1]))
+        remove.clicked.connect(self._remove_layer)
         add = _tool("+", "Add a hidden layer", "addLayer")
         add.setEnabled(len(hidden) < MAX_HIDDEN_LAYERS)
-        add.clicked.connect(lambda: self._set_hidden([*hidden, hidden[-1] if hidden else 4]))
+        add.clicked.connect(self._add_layer)
         self.layer_row.addWidget(remove)
         self.layer_row.addWidget(add)
         for i, size in enumerate(hidden):
@@ -276,8 +277,19 @@ class ControlsPanel(QWidget):
             self.layer_row.addWidget(plus)
         self.layer_row.addStretch(1)
 
+    def _remove_layer(self) -> None:
+        if self._config.hidden:
+            self._set_hidden(self._config.hidden[:-1])
+
+    def _add_layer(self) -> None:
+        hidden = self._config.hidden
+        if len(hidden) < MAX_HIDDEN_LAYERS:
+            self._set_hidden([*hidden, hidden[-1] if hidden else 4])
+
     def _resize(self, i: int, delta: int) -> None:
         hidden = list(self._config.hidden)
+        if i >= len(hidden):
+            return
         hidden[i] = min(MAX_NEURONS, max(1, hidden[i] + delta))
         self._set_hidden(hidden)
 

@@ -352,9 +352,7 @@ class MainWindow(QMainWindow):
         elif snap.running:
             self.statusBar().showMessage(f"Training… epoch {snap.epoch:,}")
         else:
-            self.statusBar().showMessage(
-                f"Paused at epoch {snap.epoch:,}" if snap.epoch else "Ready: press Train"
-            )
+            self.statusBar().showMessage(f"Paused at epoch {snap.epoch:,}" if snap.epoch else "Ready: press Train")
 
     def _show_notice(self, text: str, sticky: bool) -> None:
         """Show a notice; a divergence explanation stays until the next run, others fade after 8 s."""

@@ -131,8 +131,7 @@ class TrainingWorker(QObject):
             elif kind == Command.CONFIG:
                 if trainer.apply(payload):
                     self._new_run(
-                        "The network's shape, activation, initialiser or seed changed: "
-                        "the weights were reset."
+                        "The network's shape, activation, initialiser or seed changed: the weights were reset."
                     )
             elif kind == Command.RESET:
                 trainer.reset(seed=payload)
@@ -202,6 +201,4 @@ class TrainingWorker(QObject):
             snap.surface_values = surface.values
             snap.contour = level_segments(surface.values, surface.bounds, 0.5)
         else:
-            snap.surface_rgba = class_image(
-                surface.classes, surface.values, self._trainer.net.layer_sizes[-1]
-            )
+            snap.surface_rgba = class_image(surface.classes, surface.values, self._trainer.net.layer_sizes[-1])

@@ -3,8 +3,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from playground.data import PRESETS, Dataset, DatasetError, History, load_csv, make_preset, read_csv, save_csv
-from playground.data import edits
+from playground.data import (
+    PRESETS,
+    Dataset,
+    DatasetError,
+    History,
+    edits,
+    load_csv,
+    make_preset,
+    read_csv,
+    save_csv,
+)
 from playground.data.csvfile import parse_csv
 
 
@@ -167,9 +176,7 @@ def test_save_then_load_is_the_identity(tmp_path_factory, ds):
 
 
 @settings(max_examples=200, deadline=None)
-@given(
-    raw=st.one_of(st.binary(max_size=300), st.text(max_size=300).map(lambda t: ("x,y,label\n" + t).encode()))
-)
+@given(raw=st.one_of(st.binary(max_size=300), st.text(max_size=300).map(lambda t: ("x,y,label\n" + t).encode())))
 def test_any_bytes_give_a_dataset_or_a_dataset_error(raw):
     try:
         result = parse_csv(raw, "fuzz.csv")

@@ -1,0 +1,272 @@
+import threading
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLabel, QLineEdit, QPushButton
+from ui_helpers import canvas_pos, click, drag
+
+from playground.data import Dataset, make_preset
+from playground.ui import MainWindow
+
+
+def test_object_names_of_the_contract(window):
+    for name, cls in [
+        ("trainButton", QPushButton),
+        ("stepButton", QPushButton),
+        ("resetButton", QPushButton),
+        ("hiddenLayers", QLineEdit),
+        ("learningRate", QDoubleSpinBox),
+        ("activation", QComboBox),
+        ("epochLabel", QLabel),
+    ]:
+        assert window.findChild(cls, name) is not None, name
+    assert window.findChild(type(window.canvas), "canvas") is window.canvas
+    assert window.loss_plot.objectName() == "lossPlot"
+
+
+def test_clicks_add_points_of_the_right_class(window):
+    n = len(window.dataset)
+    click(window, 1.0, 2.0)
+    assert len(window.dataset) == n + 1
+    assert window.dataset.y[-1] == 0
+    assert np.allclose(window.dataset.X[-1], [1.0, 2.0], atol=0.05)
+    window.canvas.setFocus()
+    QTest.keyClick(window.canvas, Qt.Key.Key_2)
+    assert window.current_class == 1 and window.class_combo.currentIndex() == 1
+    click(window, -3.0, 1.5)
+    assert window.dataset.y[-1] == 1
+    click(window, 2.0, -2.0, Qt.MouseButton.RightButton)  # the other class of a two-class set
+    assert window.dataset.y[-1] == 0
+    QTest.keyClick(window.canvas, Qt.Key.Key_3)
+    click(window, 0.5, 0.5)
+    assert window.dataset.y[-1] == 2 and window.dataset.n_classes == 3
+    # The canvas shows it: class 2's scatter item holds the point.
+    xs, ys = window.canvas.train_items[2].getData()
+    xt, yt = window.canvas.test_items[2].getData()
+    assert len(xs) + len(xt) == 1
+
+
+def test_ctrl_click_and_eraser_remove_points(window):
+    click(window, 4.0, 4.0)
+    n = len(window.dataset)
+    click(window, 4.0, 4.0, modifier=Qt.KeyboardModifier.ControlModifier)
+    assert len(window.dataset) == n - 1
+    window.eraser_box.setChecked(True)
+    before = len(window.dataset)
+    drag(window, [(-4.0, -4.0), (-3.0, -3.0), (-2.0, -2.0)])
+    assert len(window.dataset) < before
+
+
+def test_drag_paints_a_stroke_and_one_undo_removes_it(window):
+    n = len(window.dataset)
+    drag(window, [(-5.0, 5.0), (-4.0, 5.0), (-3.0, 5.0), (-2.0, 5.0)])
+    added = len(window.dataset) - n
+    assert added >= 10
+    new = window.dataset.X[n:]
+    assert np.all(np.abs(new[:, 1] - 5.0) < 0.5) and np.all(window.dataset.y[n:] == 0)
+    QTest.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(window.dataset) == n
+    QTest.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert len(window.dataset) == n + added
+
+
+def test_clear_then_undo_restores_everything(window):
+    original = window.dataset
+    window.clear_button.click()
+    assert len(window.dataset) == 0
+    window.undo_button.click()
+    assert window.dataset == original
+
+
+def test_train_on_xor_reaches_95_percent_with_falling_loss(window, qtbot):
+    QTest.mouseClick(window.train_button, Qt.MouseButton.LeftButton)
+    assert window.is_training
+
+    def learned():
+        m = window._drawn.metrics if window._drawn else None
+        return m is not None and m.test_accuracy >= 0.95 and window.epoch > 10
+
+    qtbot.waitUntil(learned, timeout=20000)
+    epochs, losses = window.loss_plot.train_curve.getData()
+    assert len(losses) > 5 and losses[-1] < losses[0] / 2
+    assert int(window.epoch_label.text().replace(",", "")) > 0
+    assert window.canvas.surface.image is not None
+    QTest.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not window.is_training and window._drawn and not window._drawn.running, timeout=3000)
+
+
+def test_learning_rate_change_mid_run_does_not_reset(window, qtbot):
+    window.start_training()
+    qtbot.waitUntil(lambda: window.epoch > 50, timeout=10000)
+    run = window._run_id
+    window.controls.learning_rate.setValue(0.001)
+    epoch_at_change = window.epoch
+    qtbot.waitUntil(lambda: window.epoch > epoch_at_change + 50, timeout=10000)
+    assert window._run_id == run
+    assert window.config.learning_rate == 0.001
+    window.pause_training()
+
+
+def test_learning_rate_steps_on_a_log_scale(window):
+    spin = window.controls.learning_rate
+    spin.setValue(0.03)
+    spin.stepBy(1)
+    assert spin.value() == pytest.approx(0.1)
+    spin.stepBy(-2)
+    assert spin.value() == pytest.approx(0.01)
+
+
+@pytest.mark.parametrize("text", ["8,,x", "0", "-3", "1000", "1,2,3,4,5,6,7,8,9,10,11"])
+def test_bad_layer_text_is_rejected_and_the_network_kept(window, qtbot, text):
+    field = window.controls.hidden
+    before = window.config.hidden
+    field.setFocus()
+    field.selectAll()
+    QTest.keyClicks(field, text)
+    QTest.keyClick(field, Qt.Key.Key_Return)
+    assert window.config.hidden == before
+    assert window.controls.hidden_error.isVisible()
+    assert window.controls.hidden_error_text
+    assert "2px solid" in field.styleSheet()
+    qtbot.wait(100)
+    assert window._drawn.layer_sizes == [2, *before, 1]
+
+
+def test_good_layer_text_and_buttons_change_the_network(window, qtbot):
+    field = window.controls.hidden
+    field.selectAll()
+    QTest.keyClicks(field, "5, 3")
+    QTest.keyClick(field, Qt.Key.Key_Return)
+    assert window.config.hidden == (5, 3)
+    qtbot.waitUntil(lambda: window._drawn.layer_sizes == [2, 5, 3, 1], timeout=3000)
+    window.controls.findChild(QPushButton.__mro__[1], "layer0Plus").click()
+    assert window.config.hidden == (6, 3)
+    window.controls.findChild(QPushButton.__mro__[1], "removeLayer").click()
+    assert window.config.hidden == (6,)
+    qtbot.waitUntil(lambda: window._drawn.layer_sizes == [2, 6, 1], timeout=3000)
+    field.selectAll()
+    QTest.keyClick(field, Qt.Key.Key_Delete)
+    QTest.keyClick(field, Qt.Key.Key_Return)
+    assert window.config.hidden == ()
+
+
+def test_points_added_while_training_are_trained_on(window, qtbot):
+    window.start_training()
+    qtbot.waitUntil(lambda: window.epoch > 20, timeout=10000)
+    for x in np.linspace(-5, 5, 6):
+        click(window, x, 5.5)
+    assert len(window.dataset) == 506
+    # The worker now trains on 506 points: its metrics count them.
+    qtbot.waitUntil(lambda: window.worker._trainer.dataset is window.dataset, timeout=5000)
+    window.pause_training()
+
+
+def test_step_trains_exactly_one_epoch(window, qtbot):
+    window.step_button.click()
+    qtbot.waitUntil(lambda: window.epoch == 1, timeout=3000)
+    window.step_button.click()
+    qtbot.waitUntil(lambda: window.epoch == 2, timeout=3000)
+    assert not window.is_training
+
+
+def test_reset_is_reproducible(window, qtbot):
+    window.step_button.click()
+    qtbot.waitUntil(lambda: window.epoch == 1, timeout=3000)
+    first = window._latest.metrics.train_loss
+    window.reset_button.click()
+    qtbot.waitUntil(lambda: window.epoch == 0, timeout=3000)
+    window.step_button.click()
+    qtbot.waitUntil(lambda: window._latest.epoch == 1 and window._latest.run_id == 1, timeout=3000)
+    assert window._latest.metrics.train_loss == first
+
+
+def test_divergence_with_learning_rate_10_on_sigmoid_explains(window, qtbot):
+    window.controls.activation.setCurrentText("sigmoid")
+    window.controls.learning_rate.setValue(10.0)
+    window.start_training()
+    qtbot.waitUntil(lambda: window._drawn is not None and window._drawn.diverged, timeout=15000)
+    qtbot.waitUntil(lambda: window.notice.isVisible(), timeout=3000)
+    text = window.notice.text()
+    assert "learning rate" in text.lower() and "10" in text
+    assert not window.is_training
+    assert window.canvas.surface.image is not None  # the picture did not go blank
+    assert "diverged" in window.statusBar().currentMessage()
+    window.controls.learning_rate.setValue(0.03)
+    window.reset_button.click()
+    window.start_training()
+    qtbot.waitUntil(lambda: window.epoch > 20 and not window._drawn.diverged, timeout=10000)
+    window.pause_training()
+
+
+def test_close_while_training_exits_cleanly(qtbot):
+    threads = threading.active_count()
+    for _ in range(3):
+        w = MainWindow(make_preset("spiral", 500, 0.1))
+        qtbot.addWidget(w)
+        w.show()
+        w.start_training()
+        qtbot.waitUntil(lambda w=w: w.epoch > 5, timeout=10000)
+        w.close()
+        assert w.thread is None
+    assert threading.active_count() <= threads
+
+
+def test_multiclass_surface_and_empty_dataset(qtbot):
+    w = MainWindow(make_preset("spiral3", 300, 0.0))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w._drawn is not None and w._drawn.surface_rgba is not None, timeout=5000)
+    assert w._drawn.output == "softmax"
+    w.clear_button.click()
+    w.start_training()
+    qtbot.waitUntil(lambda: w.notice.isVisible() and "no training points" in w.notice.text().lower(), timeout=5000)
+    w.shutdown()
+
+
+def test_test_points_toggle_and_discretize(window):
+    _, yt = window.canvas.test_items[0].getData()
+    assert len(yt) > 0
+    window.show_test_box.setChecked(False)
+    _, yt = window.canvas.test_items[0].getData()
+    assert len(yt) == 0
+    window.discretize_box.setChecked(True)
+    assert set(np.unique(window.canvas.surface.image).tolist()) <= {0.0, 1.0}
+
+
+def test_loss_plot_hover_and_log_scale(window, qtbot):
+    window.start_training()
+    qtbot.waitUntil(lambda: window.epoch > 30, timeout=10000)
+    window.pause_training()
+    qtbot.wait(100)
+    plot = window.loss_plot
+    vb = plot.getPlotItem().vb
+    from PySide6.QtCore import QPointF
+
+    epochs, _ = plot.train.data()
+    scene = vb.mapViewToScene(QPointF(float(epochs[len(epochs) // 2]), 0.3))
+    plot.scene().sigMouseMoved.emit(scene)
+    assert "epoch" in plot.hover_text() and "train" in plot.hover_text()
+    window.log_box.setChecked(True)
+    assert plot.getPlotItem().ctrl.logYCheck.isChecked()
+
+
+def test_preset_picker_loads_and_undo_restores(window):
+    original = window.dataset
+    window.preset.setCurrentText("circle")
+    window.n_points.setValue(200)
+    window.load_preset_button.click()
+    assert len(window.dataset) == 200
+    window.undo_button.click()
+    assert window.dataset == original
+
+
+def test_empty_start(qtbot):
+    w = MainWindow(Dataset())
+    qtbot.addWidget(w)
+    w.show()
+    click(w, 0.0, 0.0)
+    assert len(w.dataset) == 1
+    assert canvas_pos(w, 0, 0) is not None
+    w.shutdown()
