@@ -73,6 +73,8 @@ def parse_csv(raw: bytes, name: str = "<data>") -> CsvLoad:
                 header = [cell.strip().lower() for cell in row]
                 break
         header_line = reader.line_num
+        if header is None:
+            raise DatasetError(f"{name}: no header line; expected 'x,y,label'")
         missing = [c for c in ("x", "y", "label") if c not in header]
         if missing:
             raise DatasetError(
