@@ -83,7 +83,7 @@ def parse_csv(raw: bytes, name: str = "<data>") -> CsvLoad:
             )
         ix, iy, il = header.index("x"), header.index("y"), header.index("label")
         need = max(ix, iy, il) + 1
-        xs, ys, labels = [], [], []
+        xs, ys, labels, lines = [], [], [], []
         for row in reader:
             if not any(cell.strip() for cell in row):
                 continue
@@ -95,11 +95,12 @@ def parse_csv(raw: bytes, name: str = "<data>") -> CsvLoad:
             xs.append(_number(row[ix], "x", name, line))
             ys.append(_number(row[iy], "y", name, line))
             labels.append(_label(row[il], name, line))
+            lines.append(line)
     except csv.Error as exc:
         raise DatasetError(f"{name}, line {reader.line_num}: {exc}") from None
     X = np.column_stack([np.array(xs, dtype=np.float64), np.array(ys, dtype=np.float64)])
     raw_labels = np.array(labels, dtype=np.int64)
-    y, mapping = _map_labels(raw_labels, name)
+    y, mapping = _map_labels(raw_labels, np.array(lines, dtype=np.int64), name)
     return CsvLoad(Dataset(X.reshape(-1, 2), y), mapping, len(xs))
 
 
@@ -128,7 +129,7 @@ def _label(cell: str, name: str, line: int) -> int:
     return int(value)
 
 
-def _map_labels(labels: np.ndarray, name: str) -> tuple[np.ndarray, dict[int, int] | None]:
+def _map_labels(labels: np.ndarray, lines: np.ndarray, name: str) -> tuple[np.ndarray, dict[int, int] | None]:
     if labels.size == 0:
         return labels, None
     lo, hi = int(labels.min()), int(labels.max())
@@ -136,12 +137,19 @@ def _map_labels(labels: np.ndarray, name: str) -> tuple[np.ndarray, dict[int, in
         return labels, None
     distinct = np.unique(labels)
     if lo < 0 and not set(distinct.tolist()) <= {-1, 1}:
+        odd = (labels < 0) & (labels != -1)
+        bad = int(np.flatnonzero(odd if odd.any() else labels < 0)[0])
         raise DatasetError(
-            f"{name}: negative label {lo}; labels are class numbers 0..{MAX_CLASSES - 1} "
-            "(or -1/1 as in TensorFlow Playground)"
+            f"{name}, line {lines[bad]}: negative label {labels[bad]}; labels are class numbers "
+            f"0..{MAX_CLASSES - 1} (or -1/1 as in TensorFlow Playground)"
         )
     if distinct.size > MAX_CLASSES:
-        raise DatasetError(f"{name}: {distinct.size} different labels; at most {MAX_CLASSES} classes")
+        _, first_seen = np.unique(labels, return_index=True)
+        ninth = int(np.sort(first_seen)[MAX_CLASSES])
+        raise DatasetError(
+            f"{name}, line {lines[ninth]}: label {labels[ninth]} is a {MAX_CLASSES + 1}th class "
+            f"({distinct.size} different labels); at most {MAX_CLASSES} classes"
+        )
     mapped = np.searchsorted(distinct, labels).astype(np.int64)
     return mapped, {int(v): i for i, v in enumerate(distinct.tolist())}
 

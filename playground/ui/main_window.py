@@ -300,8 +300,10 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_snapshot(self, snap: Snapshot) -> None:
         if self._latest is not None and self._latest is not self._drawn:
-            # Two snapshots between frames: keep the first one's loss points.
+            # Two snapshots between frames: keep the first one's loss points and its notice.
             self._merge_losses(self._latest)
+            if self._latest.notice and not snap.notice and snap.run_id == self._latest.run_id:
+                snap.notice = self._latest.notice
         self._latest = snap
         self._running = snap.running
         self._epoch = snap.epoch

@@ -151,6 +151,11 @@ class TrainingWorker(QObject):
 
     def _train_one(self) -> None:
         trainer = self._trainer
+        limit = trainer.config.max_epochs
+        if limit and trainer.epoch >= limit:
+            self._running = False
+            self._notice = f"Reached the epoch limit ({limit:,}). Raise it or set 'no limit' to go on."
+            return
         result = trainer.step()
         if result.diverged:
             self._running = False

@@ -270,3 +270,12 @@ def test_empty_start(qtbot):
     assert len(w.dataset) == 1
     assert canvas_pos(w, 0, 0) is not None
     w.shutdown()
+
+
+def test_epoch_limit_pauses_training(window, qtbot):
+    window.controls.max_epochs.setValue(40)
+    window.start_training()
+    qtbot.waitUntil(lambda: window._latest.epoch == 40 and not window._latest.running, timeout=10000)
+    qtbot.wait(200)
+    assert window.epoch == 40 and not window.is_training
+    qtbot.waitUntil(lambda: "epoch limit" in window.notice.text(), timeout=3000)
