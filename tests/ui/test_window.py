@@ -279,3 +279,13 @@ def test_epoch_limit_pauses_training(window, qtbot):
     qtbot.wait(200)
     assert window.epoch == 40 and not window.is_training
     qtbot.waitUntil(lambda: "epoch limit" in window.notice.text(), timeout=3000)
+
+
+def test_boundary_follows_the_view_when_zoomed(window, qtbot):
+    window.canvas.setRange(xRange=(0, 3), yRange=(0, 3), padding=0)
+
+    def follows():
+        b = window._drawn.surface_bounds
+        return b is not None and abs(b[0] - window.canvas.visible_bounds()[0]) < 1e-6 and b[1] < 6
+
+    qtbot.waitUntil(follows, timeout=5000)
