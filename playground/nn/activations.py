@@ -33,8 +33,9 @@ class Activation:
         """Apply the activation to ``Z`` in place and return it."""
         raise NotImplementedError
 
-    def backward(self, dA: np.ndarray, A: np.ndarray) -> np.ndarray:
-        """Turn ``dA`` (gradient of the loss w.r.t. the output) into ``dZ`` in place and return it."""
+    def backward(self, dA: np.ndarray, A: np.ndarray, scratch: np.ndarray | None = None) -> np.ndarray:
+        """Turn ``dA`` (gradient of the loss w.r.t. the output) into ``dZ`` in place and return it.
+        ``scratch``, if given, is a buffer shaped like ``A`` that may be overwritten."""
         raise NotImplementedError
 
     def __call__(self, Z: np.ndarray) -> np.ndarray:
@@ -55,9 +56,10 @@ class Sigmoid(Activation):
         Z *= half
         return Z
 
-    def backward(self, dA, A):
+    def backward(self, dA, A, scratch=None):
+        one_minus = np.subtract(self.one, A, out=scratch)
         dA *= A
-        dA *= self.one - A
+        dA *= one_minus
         return dA
 
 
@@ -67,8 +69,10 @@ class Tanh(Activation):
     def forward(self, Z):
         return np.tanh(Z, out=Z)
 
-    def backward(self, dA, A):
-        dA *= self.one - A * A
+    def backward(self, dA, A, scratch=None):
+        slope = np.multiply(A, A, out=scratch)
+        np.subtract(self.one, slope, out=slope)
+        dA *= slope
         return dA
 
 
@@ -78,7 +82,7 @@ class ReLU(Activation):
     def forward(self, Z):
         return np.maximum(Z, self.zero, out=Z)
 
-    def backward(self, dA, A):
+    def backward(self, dA, A, scratch=None):
         dA *= self.zero < A
         return dA
 
@@ -95,7 +99,7 @@ class LeakyReLU(Activation):
     def forward(self, Z):
         return np.maximum(Z, self.alpha * Z, out=Z)
 
-    def backward(self, dA, A):
+    def backward(self, dA, A, scratch=None):
         dA *= np.where(A > 0, self.one, self.alpha)
         return dA
 
@@ -106,7 +110,7 @@ class Linear(Activation):
     def forward(self, Z):
         return Z
 
-    def backward(self, dA, A):
+    def backward(self, dA, A, scratch=None):
         return dA
 
 

@@ -21,6 +21,21 @@ from .outputs import get_output
 MAX_LAYERS = 64
 
 
+class _Parameters(list):
+    """A list of parameter arrays that tells its network when an entry is rebound (``net.weights[i] = W``),
+    so the fast path need not re-check every array on every call."""
+
+    __slots__ = ("_on_change",)
+
+    def __init__(self, items, on_change):
+        super().__init__(items)
+        self._on_change = on_change
+
+    def __setitem__(self, index, value):
+        super().__setitem__(index, value)
+        self._on_change()
+
+
 class Network:
     """``Network([2, 8, 8, 1], activation="sigmoid", output="sigmoid", init="xavier", seed=0)``.
 
@@ -62,6 +77,27 @@ class Network:
         self._workspace: tuple[int, list[np.ndarray]] | None = None
         self._sync_blocks()
 
+    @property
+    def weights(self) -> list[np.ndarray]:
+        return self._weights
+
+    @weights.setter
+    def weights(self, arrays) -> None:
+        self._weights = _Parameters(arrays, self._mark_stale)
+        self._stale = True
+
+    @property
+    def biases(self) -> list[np.ndarray]:
+        return self._biases
+
+    @biases.setter
+    def biases(self, arrays) -> None:
+        self._biases = _Parameters(arrays, self._mark_stale)
+        self._stale = True
+
+    def _mark_stale(self) -> None:
+        self._stale = True
+
     def _sync_blocks(self) -> list[np.ndarray]:
         """Keep each layer's ``W`` and ``b`` as views into one ``(fan_in + 1, fan_out)`` block ``[W; b]``.
 
@@ -70,6 +106,9 @@ class Network:
         two fewer NumPy calls per layer, which at playground sizes is most of the cost. If a caller has
         rebound ``weights[i]`` or ``biases[i]`` to a new array, the block is rebuilt from it.
         """
+        if not self._stale:
+            return self._blocks
+        self._stale = False
         blocks = self._blocks
         if len(blocks) != len(self.weights):
             blocks = self._blocks = [None] * len(self.weights)
@@ -81,19 +120,21 @@ class Network:
             blk[:-1] = W
             blk[-1] = b
             blocks[i] = blk
-            self.weights[i] = blk[:-1]
-            self.biases[i] = blk[-1]
+            list.__setitem__(self._weights, i, blk[:-1])
+            list.__setitem__(self._biases, i, blk[-1])
         return blocks
 
-    def _buffers(self, n: int) -> list[np.ndarray]:
-        """Per-layer input buffers ``[A_i.T; 1]`` of shape ``(size_i + 1, n)``, reused across calls."""
+    def _buffers(self, n: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Per-layer input buffers ``[A_i.T; 1]`` of shape ``(size_i + 1, n)`` and scratch buffers of
+        ``(size_i, n)`` (for the activation's slope), reused across calls with the same ``n``."""
         if self._workspace is None or self._workspace[0] != n:
             bufs = []
             for size in self.layer_sizes[:-1]:
                 buf = np.empty((size + 1, n), dtype=self.dtype)
                 buf[-1] = 1.0
                 bufs.append(buf)
-            self._workspace = (n, bufs)
+            scratch = [np.empty((size, n), dtype=self.dtype) for size in self.layer_sizes[:-1]]
+            self._workspace = (n, (bufs, scratch))
         return self._workspace[1]
 
     # -- description -----------------------------------------------------------------------------
@@ -118,9 +159,9 @@ class Network:
     def copy(self) -> Network:
         clone = object.__new__(Network)
         clone.__dict__.update(self.__dict__)
+        clone._blocks = []
         clone.weights = [W.copy() for W in self.weights]
         clone.biases = [b.copy() for b in self.biases]
-        clone._blocks = []
         clone._workspace = None
         clone._sync_blocks()
         return clone
@@ -195,24 +236,27 @@ class Network:
         from two threads at once (the buffers are shared); the trainer owns its network.
         """
         blocks, act, head = self._sync_blocks(), self.activation, self.head
-        bufs = self._buffers(X.shape[0])
+        ws = self._workspace
+        bufs, scratch = ws[1] if ws is not None and ws[0] == X.shape[0] else self._buffers(X.shape[0])
         last = len(blocks) - 1
         # Forward, keeping every layer's activation: backward needs them (and only them).
         bufs[0][:-1] = X.T
+        # np.dot rather than matmul/@: the same BLAS call with less dispatch overhead for 2-D arrays.
+        dot, forward = np.dot, act.forward
         for i in range(last):
             out = bufs[i + 1][:-1]
-            np.matmul(blocks[i].T, bufs[i], out=out)
-            act.forward(out)
-        Zt = blocks[last].T @ bufs[last]
+            dot(blocks[i].T, bufs[i], out=out)
+            forward(out)
+        Zt = dot(blocks[last].T, bufs[last])
         loss, dZt = head.loss_and_delta_t(Zt, Y.T)  # dLoss/dZ = (A - Y) / n for every output
         # Backward: [dW; db] = [A_prev^T; 1] dZ, dA_prev = dZ W^T, dZ_prev = dA_prev * f'(A_prev).
         dweights: list = [None] * (last + 1)
         dbiases: list = [None] * (last + 1)
         for i in range(last, -1, -1):
-            dblock = bufs[i] @ dZt.T
+            dblock = dot(bufs[i], dZt.T)
             dweights[i], dbiases[i] = dblock[:-1], dblock[-1]
             if i:
                 W = blocks[i][:-1]
-                dA_t = W * dZt if W.shape[1] == 1 else W @ dZt  # an outer product is faster broadcast
-                dZt = act.backward(dA_t, bufs[i][:-1])
+                dA_t = W * dZt if W.shape[1] == 1 else dot(W, dZt)  # an outer product is faster broadcast
+                dZt = act.backward(dA_t, bufs[i][:-1], scratch[i])
         return loss, dweights, dbiases

@@ -149,3 +149,15 @@ def test_bad_arguments_are_rejected_with_a_reason():
         Network([2, 0, 1])
     with pytest.raises(ValueError, match="shape"):
         Network([2, 3, 1]).forward(np.zeros((3, 3)))
+
+
+def test_replacing_the_whole_parameter_list_is_honoured():
+    net = Network([2, 3, 1], seed=0)
+    X = np.ones((2, 2))
+    net.weights = [np.zeros((2, 3)), np.zeros((3, 1))]
+    net.biases = [np.zeros(3), np.full(1, 3.0)]
+    assert np.allclose(net.forward(X), 1 / (1 + np.exp(-3.0)))
+    loss, dW, _ = net.loss_and_gradients(X, np.array([1, 1]))
+    assert loss == pytest.approx(np.log1p(np.exp(-3.0)))
+    net.weights[1][:] = 1.0  # the new arrays are the parameters now: in-place edits count
+    assert not np.allclose(net.forward(X), 1 / (1 + np.exp(-3.0)))
