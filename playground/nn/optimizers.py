@@ -19,8 +19,26 @@ class Optimizer:
     def step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
         raise NotImplementedError
 
-    def last_update_norms(self) -> None:
-        return None
+    # Slots hold per-parameter state (lists of arrays shaped like the parameters); scalars are counters.
+    slots: tuple[str, ...] = ()
+    scalars: tuple[str, ...] = ()
+
+    def get_state(self) -> dict:
+        """A copy of the optimizer's state: ``{name: [arrays] or None, counter: int}``."""
+        state = {}
+        for name in self.slots:
+            arrays = getattr(self, name)
+            state[name] = None if arrays is None else [a.copy() for a in arrays]
+        for name in self.scalars:
+            state[name] = int(getattr(self, name))
+        return state
+
+    def set_state(self, state: dict, dtype=None) -> None:
+        for name in self.slots:
+            arrays = state.get(name)
+            setattr(self, name, None if arrays is None else [np.array(a, dtype=dtype, copy=True) for a in arrays])
+        for name in self.scalars:
+            setattr(self, name, int(state.get(name, 0)))
 
 
 class SGD(Optimizer):
@@ -39,6 +57,7 @@ class Momentum(Optimizer):
     """Heavy-ball momentum: ``v = beta v - lr g``, ``p += v``."""
 
     name = "momentum"
+    slots = ("velocity",)
 
     def __init__(self, learning_rate: float, beta: float = 0.9):
         super().__init__(learning_rate)
@@ -60,6 +79,8 @@ class Adam(Optimizer):
     """Adam (Kingma & Ba): per-parameter steps from bias-corrected first and second moments."""
 
     name = "adam"
+    slots = ("m", "v")
+    scalars = ("t",)
 
     def __init__(self, learning_rate: float, beta1=0.9, beta2=0.999, eps=1e-8):
         super().__init__(learning_rate)

@@ -27,6 +27,17 @@ class Metrics:
     test_accuracy: float  # NaN when there are no test points
 
 
+@dataclass
+class TrainState:
+    """Everything needed to continue a run exactly where it stopped (copies, safe to hand across threads)."""
+
+    epoch: int
+    weights: list
+    biases: list
+    optimizer: dict
+    rng_state: dict | None = None
+
+
 @dataclass(frozen=True)
 class EpochResult:
     epoch: int
@@ -86,6 +97,31 @@ class Trainer:
         self.epoch = 0
         self.reference_loss = None
         self._encode()
+
+    def state(self) -> TrainState:
+        net = self.net
+        return TrainState(
+            epoch=self.epoch,
+            weights=[W.copy() for W in net.weights],
+            biases=[b.copy() for b in net.biases],
+            optimizer=self.optimizer.get_state(),
+            rng_state=self._shuffle_rng.bit_generator.state,
+        )
+
+    def restore(self, state: TrainState) -> None:
+        """Continue from ``state``: the weights and biases must fit this trainer's network."""
+        net = self.net
+        for target, source in zip([*net.weights, *net.biases], [*state.weights, *state.biases]):
+            if target.shape != np.shape(source):
+                raise ValueError(f"a saved parameter has shape {np.shape(source)}, the network needs {target.shape}")
+        for target, source in zip([*net.weights, *net.biases], [*state.weights, *state.biases]):
+            target[...] = source
+        self.epoch = int(state.epoch)
+        if state.optimizer:
+            self.optimizer.set_state(state.optimizer, dtype=net.dtype)
+        if state.rng_state:
+            self._shuffle_rng.bit_generator.state = state.rng_state
+        self.reference_loss = None
 
     def _make_optimizer(self) -> None:
         cfg = self.config
