@@ -20,8 +20,12 @@ class _Parser(argparse.ArgumentParser):
 
 def _gui_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="playground", description="A desktop neural-network playground.")
-    p.add_argument("file", nargs="?", help="a dataset CSV to open")
+    p.add_argument("file", nargs="?", help="a session (.json) or dataset (.csv) to open")
+    p.add_argument(
+        "--home", help="folder for autosave and settings (default: $PLAYGROUND_HOME or the user data folder)"
+    )
     p.add_argument("--version", action="version", version=f"playground {__version__}")
+    p.epilog = "Also: 'playground train --help' for headless training."
     return p
 
 
@@ -37,7 +41,7 @@ def _train_parser() -> argparse.ArgumentParser:
     from .nn import ACTIVATIONS, INITIALISERS, OPTIMIZERS
 
     p = _Parser(prog="playground train", description="Train headless with the window's engine.")
-    p.add_argument("--data", default="xor", help=f"a preset ({', '.join(PRESET_NAMES)}) or FILE.csv")
+    p.add_argument("--data", default="xor", help=f"a preset ({', '.join(PRESET_NAMES)}), FILE.csv or SESSION.json")
     p.add_argument("--layers", default="8,8", help="hidden layer sizes, e.g. 8,8 ('' for none)")
     p.add_argument("--activation", default="tanh", choices=list(ACTIVATIONS))
     p.add_argument("--init", default="xavier", choices=list(INITIALISERS))
@@ -51,6 +55,7 @@ def _train_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--points", type=int, default=500, help="points in a preset")
     p.add_argument("--noise", type=float, default=0.0, help="noise of a preset")
+    p.add_argument("--save", metavar="SESSION.json", help="save the trained session (open it in the window)")
     p.add_argument("--json", action="store_true", help="print one JSON object with the final figures")
     return p
 
@@ -59,6 +64,7 @@ def train_main(argv: list[str]) -> int:
     from .data import DatasetError, make_preset, read_csv
     from .data.presets import PRESETS
     from .training import TrainConfig, parse_hidden_layers, train_headless
+    from .training.session import Session, SessionError, load_session, save_session
 
     parser = _train_parser()
     args = parser.parse_args(argv)
@@ -80,11 +86,13 @@ def train_main(argv: list[str]) -> int:
             dataset = make_preset(args.data, args.points, args.noise, seed=args.seed)
         elif Path(args.data).suffix.lower() == ".csv":
             dataset = read_csv(args.data).dataset
+        elif Path(args.data).suffix.lower() == ".json":
+            dataset = load_session(args.data).dataset
         else:
-            parser.error(f"--data {args.data!r} is neither a preset nor a .csv file")
+            parser.error(f"--data {args.data!r} is neither a preset, a .csv nor a session .json file")
         if args.epochs < 1:
             parser.error("--epochs must be at least 1")
-    except (ValueError, DatasetError) as exc:
+    except (ValueError, DatasetError, SessionError) as exc:
         parser.error(str(exc))
     show_progress = sys.stderr.isatty() and not args.json
 
@@ -94,10 +102,26 @@ def train_main(argv: list[str]) -> int:
             bar = "#" * int(30 * done)
             print(f"\r[{bar:<30}] epoch {result.epoch}  loss {result.train_loss:.4f}", end="", file=sys.stderr)
 
-    result = train_headless(dataset, config, args.epochs, progress)
+    losses = ([], [])
+
+    def record(trainer, result):
+        losses[0].append(result.epoch)
+        losses[1].append(result.train_loss)
+        progress(trainer, result)
+
+    result = train_headless(dataset, config, args.epochs, record)
     if show_progress:
         print(file=sys.stderr)
-    result.pop("trainer")
+    trainer = result.pop("trainer")
+    if args.save:
+        import numpy as np
+
+        history = {"train": (np.array(losses[0]), np.array(losses[1]))}
+        try:
+            save_session(Session(trainer.dataset, trainer.config, trainer.state(), history), args.save)
+        except OSError as exc:
+            print(f"playground train: error: cannot save {args.save}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_USAGE
     if args.json:
         print(json.dumps(result))
     else:
@@ -131,6 +155,11 @@ def display_problem() -> str:
 
 def gui_main(argv: list[str]) -> int:
     args = _gui_parser().parse_args(argv)
+    if args.home:
+        os.environ["PLAYGROUND_HOME"] = str(Path(args.home).expanduser())
+    if args.file and not Path(args.file).exists():
+        print(f"playground: {args.file}: no such file", file=sys.stderr)
+        return EXIT_USAGE
     problem = display_problem()
     if problem:
         print(f"playground: {problem}", file=sys.stderr)

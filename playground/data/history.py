@@ -25,6 +25,10 @@ class History:
         self.current = dataset
         return True
 
+    def clear_undo(self) -> None:
+        self._undo.clear()
+        self._redo.clear()
+
     @property
     def can_undo(self) -> bool:
         return bool(self._undo)

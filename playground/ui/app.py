@@ -1,4 +1,4 @@
-"""Start the application: one QApplication, pyqtgraph settings, the main window."""
+"""Start the application: one QApplication, pyqtgraph settings, the main window, the restored session."""
 
 from __future__ import annotations
 
@@ -9,14 +9,29 @@ def run(path: str | None = None) -> int:
     import pyqtgraph as pg
     from PySide6.QtWidgets import QApplication
 
+    from .icon import app_icon
     from .main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("nn-playground")
     app.setOrganizationName("nn-playground")
+    app.setDesktopFileName("nn-playground")
+    app.setWindowIcon(app_icon())
     pg.setConfigOptions(antialias=True)
     window = MainWindow()
+    window.sessions.restore_geometry()
     if path:
-        window.open_csv(path)
+        window.open_path(path)
+    else:
+        session = window.sessions.restore_autosave()
+        if session is not None:
+            window.restore_session(session)
+            window.model.history.clear_undo()  # restoring is where the user left off, not an edit
+            window.statusBar().showMessage("Restored your last session.", 6000)
+        else:
+            remembered = window.sessions.remembered_config()
+            if remembered is not None:
+                window.controls.set_config(remembered)
+                window._config_changed(remembered)
     window.show()
     return app.exec()

@@ -34,6 +34,12 @@ class LossPlot(pg.PlotWidget):
         self.test.clear()
         self.redraw()
 
+    def set_history(self, history: dict) -> None:
+        for name, hist in (("train", self.train), ("test", self.test)):
+            if name in history:
+                epochs, values = history[name]
+                hist.extend(epochs, values)
+
     def add(self, epochs, train_losses, test_epoch=None, test_loss=None) -> None:
         self.train.extend(epochs, train_losses)
         if test_epoch is not None and test_loss is not None and np.isfinite(test_loss):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QThread, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
@@ -15,9 +16,9 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -26,13 +27,18 @@ from PySide6.QtWidgets import (
 )
 
 from ..data import MAX_CLASSES, Dataset, DatasetError, make_preset, read_csv, save_csv
+from ..data.csvfile import atomic_write
 from ..data.presets import PRESETS
 from ..training import TrainConfig
+from ..training.session import SessionError
 from .canvas import Canvas
 from .controls import ControlsPanel
 from .data_model import DatasetModel
+from .icon import app_icon
 from .loss_plot import LossPlot
 from .palette import CLASS_COLORS, CLASS_NAMES
+from .pictures import plot_png
+from .session_controller import SessionController
 from .worker import Command, Snapshot, TrainingWorker
 
 FRAME_MS = 33
@@ -40,10 +46,12 @@ DEFAULT_PRESET = "xor"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, dataset: Dataset | None = None, config: TrainConfig | None = None):
+    def __init__(self, dataset: Dataset | None = None, config: TrainConfig | None = None, home=None):
         super().__init__()
         self.setWindowTitle("Neural-network playground")
+        self.setWindowIcon(app_icon())
         self.resize(1280, 800)
+        self.setAcceptDrops(True)
         if dataset is None:
             dataset = make_preset(DEFAULT_PRESET, 500, 0.0, seed=0)
         self.model = DatasetModel(dataset)
@@ -57,9 +65,11 @@ class MainWindow(QMainWindow):
         self._drawn: Snapshot | None = None
         self._frames = 0
         self._build()
+        self.sessions = SessionController(self, home)
         self._wire()
         self._start_worker()
         self._points_changed(self.model.dataset)
+        self._rebuild_recent_menu()
 
     # -- public contract -----------------------------------------------------------------------
 
@@ -222,17 +232,29 @@ class MainWindow(QMainWindow):
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        open_action = QAction("Open dataset…", self)
-        open_action.setShortcut(QKeySequence.StandardKey.Open)
-        open_action.triggered.connect(self._open_dataset)
-        save_action = QAction("Save dataset as…", self)
-        save_action.setShortcut(QKeySequence.StandardKey.Save)
-        save_action.triggered.connect(self._save_dataset)
-        quit_action = QAction("Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        for a in (open_action, save_action, quit_action):
+
+        def action(text, slot, shortcut=None, name=None):
+            a = QAction(text, self)
+            if shortcut is not None:
+                a.setShortcut(shortcut)
+            if name:
+                a.setObjectName(name)
+            a.triggered.connect(slot)
             file_menu.addAction(a)
+            return a
+
+        action("New session", self.new_session, QKeySequence.StandardKey.New, "newAction")
+        action("Open…", self._open_dialog, QKeySequence.StandardKey.Open, "openAction")
+        self.recent_menu = file_menu.addMenu("Open recent")
+        file_menu.addSeparator()
+        action("Save session", self.save_session, QKeySequence.StandardKey.Save, "saveAction")
+        action("Save session as…", self.save_session_as, QKeySequence.StandardKey.SaveAs, "saveAsAction")
+        action("Save dataset as CSV…", self._save_dataset, None, "saveDatasetAction")
+        file_menu.addSeparator()
+        action("Export model (.npz)…", self._export_model_dialog, None, "exportModelAction")
+        action("Export picture (PNG)…", self._export_picture_dialog, None, "exportPictureAction")
+        file_menu.addSeparator()
+        action("Quit", self.close, QKeySequence.StandardKey.Quit, "quitAction")
         edit_menu = self.menuBar().addMenu("&Edit")
         self.undo_action = QAction("Undo", self)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
@@ -267,6 +289,11 @@ class MainWindow(QMainWindow):
         for k in range(MAX_CLASSES):
             sc = QShortcut(QKeySequence(str(k + 1)), self)
             sc.activated.connect(lambda k=k: self.set_current_class(k))
+        self.model.changed.connect(self.sessions.schedule_autosave)
+        self.controls.configChanged.connect(self.sessions.schedule_autosave)
+        self.sessions.saved.connect(lambda path: self.statusBar().showMessage(f"Saved {path}", 5000))
+        self.sessions.failed.connect(self.show_problem)
+        self.sessions.recentChanged.connect(self._rebuild_recent_menu)
         self.frame_timer = QTimer(self)
         self.frame_timer.setInterval(FRAME_MS)
         self.frame_timer.timeout.connect(self._draw_latest)
@@ -280,6 +307,7 @@ class MainWindow(QMainWindow):
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)
         self.worker.snapshot.connect(self._on_snapshot)
+        self.worker.stateReady.connect(self.sessions.on_state)
         self.worker.finished.connect(self.thread.quit)
         self.thread.start()
 
@@ -294,7 +322,10 @@ class MainWindow(QMainWindow):
         self.thread = None
 
     def closeEvent(self, event) -> None:
+        was_running = getattr(self, "thread", None) is not None
         self.shutdown()
+        if was_running:
+            self.sessions.save_on_quit()
         super().closeEvent(event)
 
     @Slot(object)
@@ -317,6 +348,10 @@ class MainWindow(QMainWindow):
         if snap.run_id != self._run_id:
             self._run_id = snap.run_id
             self.loss_plot.clear_history()
+            history = getattr(self, "_pending_history", None)
+            if history:  # a restored session: its curve continues where it stopped
+                self.loss_plot.set_history(history)
+            self._pending_history = None
         m = snap.metrics
         self.loss_plot.add(
             snap.epochs,
@@ -490,17 +525,38 @@ class MainWindow(QMainWindow):
             seed=self.controls.config.seed,
         )
 
-    def _open_dataset(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open dataset", "", "CSV files (*.csv);;All files (*)")
+    def _open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Open",
+            "",
+            "Sessions and datasets (*.json *.csv);;Sessions (*.json);;CSV files (*.csv);;All files (*)",
+        )
         if path:
-            self.open_csv(path)
+            self.open_path(path)
+
+    def open_path(self, path) -> bool:
+        """Open a session (.json) or a dataset (.csv). On any problem, say so and keep everything."""
+        path = str(path)
+        if path.lower().endswith(".csv"):
+            return self.open_csv(path)
+        try:
+            session = self.sessions.open(path)
+        except SessionError as exc:
+            self.show_problem(f"Could not open the session: {exc}. Nothing was changed.")
+            return False
+        self.restore_session(session)
+        self._session_path = path
+        self.statusBar().showMessage(f"Opened session {path} (epoch {self.epoch:,})", 8000)
+        return True
 
     def open_csv(self, path) -> bool:
         try:
             loaded = read_csv(path)
         except DatasetError as exc:
-            QMessageBox.warning(self, "Cannot open the dataset", str(exc))
+            self.show_problem(f"Could not open the dataset: {exc}. Nothing was changed.")
             return False
+        self.sessions.add_recent(path)
         self.model.replace(loaded.dataset, "open dataset")
         note = f"Opened {loaded.rows} points from {path}."
         if loaded.label_mapping:
@@ -511,14 +567,137 @@ class MainWindow(QMainWindow):
 
     def _save_dataset(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save dataset", "dataset.csv", "CSV files (*.csv)")
-        if not path:
-            return
+        if path:
+            self.save_dataset(path)
+
+    def save_dataset(self, path) -> bool:
         try:
             save_csv(self.dataset, path)
         except OSError as exc:
-            QMessageBox.warning(self, "Cannot save the dataset", f"{path}: {exc.strerror or exc}")
+            self.show_problem(f"Could not save the dataset to {path}: {exc.strerror or exc}. Nothing was lost.")
+            return False
+        self.sessions.add_recent(path)
+        self.statusBar().showMessage(f"Saved {len(self.dataset)} points to {path}", 5000)
+        return True
+
+    # -- sessions ------------------------------------------------------------------------------
+
+    def show_problem(self, message: str) -> None:
+        """A problem the user must see (file errors, failed saves): a notice that stays until dismissed by
+        the next run, plus the status bar. Never a modal dialog that blocks training."""
+        self.notice.setText(message)
+        self.notice.show()
+        self._notice_sticky = True
+        self.statusBar().showMessage(message, 15000)
+
+    def extra_session_fields(self) -> dict:
+        return {}
+
+    def save_session(self) -> None:
+        path = getattr(self, "_session_path", None)
+        if path:
+            self.sessions.request_save(path)
         else:
-            self.statusBar().showMessage(f"Saved {len(self.dataset)} points to {path}", 5000)
+            self.save_session_as()
+
+    def save_session_as(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save session", "session.json", "Sessions (*.json)")
+        if path:
+            self.save_session_to(path)
+
+    def save_session_to(self, path) -> None:
+        """Save asynchronously: the weights come from the worker thread."""
+        self._session_path = str(path)
+        self.sessions.request_save(path)
+
+    def restore_session(self, session) -> None:
+        """Bring back a session exactly: data (one undoable step), settings, weights, epoch, loss history."""
+        self.model.replace(session.dataset, "open session")
+        self.controls.set_config(session.config)
+        self._config = session.config
+        self._points_changed(self.dataset, send=False)
+        self.worker.send(Command.LOAD, (session.dataset, session.config, session.state))
+        self._pending_history = session.history
+        extra = session.extra or {}
+        view = extra.get("view")
+        if isinstance(view, list) and len(view) == 4 and all(isinstance(v, (int, float)) for v in view):
+            self.canvas.setRange(xRange=view[:2], yRange=view[2:], padding=0)
+        if isinstance(extra.get("current_class"), int):
+            self.set_current_class(extra["current_class"])
+        for key, box in (
+            ("show_test", self.show_test_box),
+            ("discretize", self.discretize_box),
+            ("log_scale", self.log_box),
+        ):
+            if isinstance(extra.get(key), bool):
+                box.setChecked(extra[key])
+
+    def new_session(self) -> None:
+        """Start afresh: empty canvas and new weights. The old points come back with one undo."""
+        self.model.replace(Dataset(), "new session")
+        self._session_path = None
+        self.worker.send(Command.RESET, None)
+        self.statusBar().showMessage("New session. Undo (Ctrl+Z) brings the previous points back.", 8000)
+
+    def _rebuild_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = self.sessions.recent_files()
+        for path in files:
+            a = self.recent_menu.addAction(path)
+            a.triggered.connect(lambda _=False, p=path: self.open_path(p))
+        self.recent_menu.setEnabled(bool(files))
+
+    def _export_model_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export model", "model.npz", "NumPy archives (*.npz)")
+        if path:
+            self.export_model(path)
+
+    def export_model(self, path) -> None:
+        self.worker.send(Command.STATE, ("export-model", str(path)))
+
+    def _export_picture_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export picture", "playground.png", "PNG images (*.png)")
+        if not path:
+            return
+        width, ok = QInputDialog.getInt(self, "Export picture", "Width in pixels:", 1600, 200, 8000, 100)
+        if ok:
+            self.export_pictures(path, width)
+
+    def export_pictures(self, path, width: int) -> list[str]:
+        """PNG of the canvas at ``path`` and of the loss plot beside it (``-loss`` suffix)."""
+        path = Path(path)
+        targets = [(self.canvas, path), (self.loss_plot, path.with_name(path.stem + "-loss" + path.suffix))]
+        written = []
+        for widget, target in targets:
+            try:
+                atomic_write(target, plot_png(widget, width))
+            except OSError as exc:
+                self.show_problem(f"Could not export the picture to {target}: {exc.strerror or exc}.")
+                return written
+            written.append(str(target))
+        self.statusBar().showMessage("Exported " + ", ".join(written), 8000)
+        return written
+
+    # -- drag and drop -------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event) -> None:
+        if _dropped_path(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        path = _dropped_path(event.mimeData())
+        if path:
+            event.acceptProposedAction()
+            self.open_path(path)
+
+
+def _dropped_path(mime) -> str:
+    if not mime.hasUrls():
+        return ""
+    for url in mime.urls():
+        if url.isLocalFile() and url.toLocalFile().lower().endswith((".csv", ".json")):
+            return url.toLocalFile()
+    return ""
 
 
 def _fmt(v: float) -> str:

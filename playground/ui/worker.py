@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from ..data import Dataset
 from ..training import Metrics, TrainConfig, Trainer
 from ..training.surface import evaluate_surface, level_segments
+from ..training.trainer import TrainState
 from .palette import class_image
 
 SURFACE_RESOLUTION = 160
@@ -43,15 +44,27 @@ class Snapshot:
 
 
 class Command:
-    PLAY, PAUSE, STEP, DATA, CONFIG, RESET, VIEW, STOP = range(8)
+    PLAY, PAUSE, STEP, DATA, CONFIG, RESET, VIEW, STOP, LOAD, STATE = range(10)
+
+
+@dataclass
+class SavedState:
+    """What the worker hands back for a save: its trainer's state with the data and settings it used."""
+
+    tag: object
+    state: TrainState
+    dataset: Dataset
+    config: TrainConfig
 
 
 class TrainingWorker(QObject):
     snapshot = Signal(object)
+    stateReady = Signal(object)  # SavedState, answering Command.STATE
     finished = Signal()
 
-    def __init__(self, dataset: Dataset, config: TrainConfig, bounds, max_fps: float = 30.0):
+    def __init__(self, dataset: Dataset, config: TrainConfig, bounds, max_fps: float = 30.0, state=None):
         super().__init__()
+        self._initial_state = state
         self.commands: queue.SimpleQueue = queue.SimpleQueue()
         self.stop_event = threading.Event()
         self._dataset = dataset
@@ -73,8 +86,17 @@ class TrainingWorker(QObject):
         finally:
             self.finished.emit()
 
+    def final_state(self) -> SavedState | None:
+        """The trainer's state once the thread has stopped (for the save on quit)."""
+        trainer = getattr(self, "_trainer", None)
+        if trainer is None:
+            return None
+        return SavedState("final", trainer.state(), trainer.dataset, trainer.config)
+
     def _loop(self) -> None:
         trainer = Trainer(self._dataset, self._config, eval_every=0)
+        if self._initial_state is not None:
+            trainer.restore(self._initial_state)
         self._trainer = trainer
         self._run_id = 0
         self._running = False
@@ -138,6 +160,15 @@ class TrainingWorker(QObject):
                 self._new_run("")
             elif kind == Command.VIEW:
                 self._bounds = tuple(payload)
+            elif kind == Command.LOAD:
+                dataset, config, state = payload
+                self._trainer = trainer = Trainer(dataset, config, eval_every=0)
+                if state is not None:
+                    trainer.restore(state)
+                self._new_run("")
+                self._running = False
+            elif kind == Command.STATE:
+                self.stateReady.emit(SavedState(payload, trainer.state(), trainer.dataset, trainer.config))
 
     def _new_run(self, notice: str) -> None:
         self._run_id += 1

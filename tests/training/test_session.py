@@ -65,8 +65,10 @@ def _doc():
         (lambda d: d["state"]["weights"][0].update(shape=[3, 8]), "bytes of data"),
         (lambda d: d["state"]["weights"][0].update(shape=[100000, 100000]), "declares"),
         (lambda d: d["state"]["weights"][0].update(float64le="!!!"), "base64"),
-        (lambda d: d["state"]["biases"][0].update(
-            float64le=base64.b64encode(np.full(8, np.nan).tobytes()).decode()), "NaN"),
+        (
+            lambda d: d["state"]["biases"][0].update(float64le=base64.b64encode(np.full(8, np.nan).tobytes()).decode()),
+            "NaN",
+        ),
         (lambda d: d["state"].update(epoch="ten"), "state.epoch should be int"),
         (lambda d: d["history"]["train"].update(loss=["x", 1, 2]), "loss holds str"),
     ],
