@@ -24,6 +24,9 @@ def _gui_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--home", help="folder for autosave and settings (default: $PLAYGROUND_HOME or the user data folder)"
     )
+    p.add_argument(
+        "--quit-after", type=float, metavar="SECONDS", help="close the window normally after SECONDS (for scripts)"
+    )
     p.add_argument("--version", action="version", version=f"playground {__version__}")
     p.epilog = "Also: 'playground train --help' for headless training."
     return p
@@ -166,7 +169,7 @@ def gui_main(argv: list[str]) -> int:
         return 1
     from .ui.app import run
 
-    return run(args.file)
+    return run(args.file, quit_after=args.quit_after)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 
-def run(path: str | None = None) -> int:
+def run(path: str | None = None, quit_after: float | None = None) -> int:
     import pyqtgraph as pg
     from PySide6.QtWidgets import QApplication
 
@@ -34,4 +34,8 @@ def run(path: str | None = None) -> int:
                 window.controls.set_config(remembered)
                 window._config_changed(remembered)
     window.show()
+    if quit_after is not None:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(int(quit_after * 1000), window.close)
     return app.exec()
