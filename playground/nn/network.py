@@ -226,7 +226,17 @@ class Network:
         return self.loss_and_gradients_encoded(self._as_input(X), self.encode_targets(y))
 
     def loss_and_gradients_encoded(self, X: np.ndarray, Y: np.ndarray):
-        """As ``loss_and_gradients`` for inputs already of ``dtype`` and targets from ``encode_targets``.
+        """As ``loss_and_gradients`` for inputs already of ``dtype`` and targets from ``encode_targets``."""
+        loss, dblocks = self.loss_and_block_gradients(X, Y)
+        return loss, [d[:-1] for d in dblocks], [d[-1] for d in dblocks]
+
+    def blocks(self) -> list[np.ndarray]:
+        """The parameters as one ``[W; b]`` array per layer, shape ``(fan_in + 1, fan_out)``: views that
+        ``weights[i]`` and ``biases[i]`` share, so updating a block updates both (one operation, not two)."""
+        return self._sync_blocks()
+
+    def loss_and_block_gradients(self, X: np.ndarray, Y: np.ndarray):
+        """Loss and ``[dW; db]`` per layer, matching ``blocks()``. ``X`` of ``dtype``, ``Y`` encoded.
 
         The training loop calls this with arrays prepared once, so no conversion runs per step.
 
@@ -250,13 +260,11 @@ class Network:
         Zt = dot(blocks[last].T, bufs[last])
         loss, dZt = head.loss_and_delta_t(Zt, Y.T)  # dLoss/dZ = (A - Y) / n for every output
         # Backward: [dW; db] = [A_prev^T; 1] dZ, dA_prev = dZ W^T, dZ_prev = dA_prev * f'(A_prev).
-        dweights: list = [None] * (last + 1)
-        dbiases: list = [None] * (last + 1)
+        dblocks: list = [None] * (last + 1)
         for i in range(last, -1, -1):
-            dblock = dot(bufs[i], dZt.T)
-            dweights[i], dbiases[i] = dblock[:-1], dblock[-1]
+            dblocks[i] = dot(bufs[i], dZt.T)
             if i:
                 W = blocks[i][:-1]
                 dA_t = W * dZt if W.shape[1] == 1 else dot(W, dZt)  # an outer product is faster broadcast
                 dZt = act.backward(dA_t, bufs[i][:-1], scratch[i])
-        return loss, dweights, dbiases
+        return loss, dblocks

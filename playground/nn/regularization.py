@@ -30,3 +30,10 @@ def add_regularization_gradients(
             dW += l2 * W
         if l1:
             dW += l1 * np.sign(W)
+
+
+def add_block_regularization(blocks: list[np.ndarray], dblocks: list[np.ndarray], l1: float = 0.0, l2: float = 0.0):
+    """As ``add_regularization_gradients`` for ``[W; b]`` blocks: only the weight rows are penalised."""
+    if not (l1 or l2):
+        return
+    add_regularization_gradients([b[:-1] for b in blocks], [d[:-1] for d in dblocks], l1, l2)

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..data.dataset import Dataset
-from ..nn import Network, add_regularization_gradients, make_optimizer
+from ..nn import Network, make_optimizer
+from ..nn.regularization import add_block_regularization
 from .config import TrainConfig
 from .diagnose import explain_divergence
 
@@ -45,6 +46,29 @@ class EpochResult:
     metrics: Metrics | None  # full evaluation after the epoch, when asked for (see Trainer.eval_every)
     diverged: bool = False
     message: str = ""
+
+
+def _split_slots(state: dict) -> dict:
+    """Optimizer slots kept per [W; b] block, saved as the weights' arrays followed by the biases'."""
+    out = {}
+    for key, value in state.items():
+        if isinstance(value, list):
+            out[key] = [blk[:-1].copy() for blk in value] + [blk[-1].copy() for blk in value]
+        else:
+            out[key] = value
+    return out
+
+
+def _join_slots(state: dict, n_layers: int) -> dict:
+    out = {}
+    for key, value in state.items():
+        if isinstance(value, list) and len(value) == 2 * n_layers:
+            out[key] = [
+                np.vstack([np.asarray(W), np.asarray(b)[None, :]]) for W, b in zip(value[:n_layers], value[n_layers:])
+            ]
+        else:
+            out[key] = value
+    return out
 
 
 def explosion_threshold(reference: float) -> float:
@@ -104,7 +128,7 @@ class Trainer:
             epoch=self.epoch,
             weights=[W.copy() for W in net.weights],
             biases=[b.copy() for b in net.biases],
-            optimizer=self.optimizer.get_state(),
+            optimizer=_split_slots(self.optimizer.get_state()),
             rng_state=self._shuffle_rng.bit_generator.state,
         )
 
@@ -118,7 +142,7 @@ class Trainer:
             target[...] = source
         self.epoch = int(state.epoch)
         if state.optimizer:
-            self.optimizer.set_state(state.optimizer, dtype=net.dtype)
+            self.optimizer.set_state(_join_slots(state.optimizer, len(net.weights)), dtype=net.dtype)
         if state.rng_state:
             self._shuffle_rng.bit_generator.state = state.rng_state
         self.reference_loss = None
@@ -192,15 +216,18 @@ class Trainer:
         if batch < n:
             order = self._shuffle_rng.permutation(n)
             X, Y = X[order], Y[order]
-        params = net.parameters()
+        # Each layer's W and b are views of one [W; b] block: the optimizer updates a block in one step.
+        blocks = net.blocks()
+        step, l1, l2 = self.optimizer.step, cfg.l1, cfg.l2
         total = 0.0
         # A diverging run overflows on the way to inf/NaN; that is caught below, not warned about.
         with np.errstate(all="ignore"):
             for start in range(0, n, batch):
                 stop = start + batch
-                loss, dW, db = net.loss_and_gradients_encoded(X[start:stop], Y[start:stop])
-                add_regularization_gradients(net.weights, dW, cfg.l1, cfg.l2)
-                self.optimizer.step(params, [*dW, *db])
+                loss, dblocks = net.loss_and_block_gradients(X[start:stop], Y[start:stop])
+                if l1 or l2:
+                    add_block_regularization(blocks, dblocks, l1, l2)
+                step(blocks, dblocks)
                 total += loss * min(batch, n - start)
         self.epoch += 1
         train_loss = total / n
@@ -218,9 +245,10 @@ class Trainer:
         saturates the units instead, and the loss jumps and stays high), else ''."""
         if not math.isfinite(loss):
             return "loss"
-        for p in self.net.parameters():
-            if not np.isfinite(p.sum()):
-                return "weights"
+        # Non-finite weights show in the next epoch's loss almost always; a saturated unit can hide them,
+        # so look at the weights themselves too, every few epochs (a full scan costs as much as the step).
+        if self.epoch % 16 == 0 and not all(np.isfinite(np.vdot(b, b)) for b in self.net.blocks()):
+            return "weights"
         if self.reference_loss is None:
             self.reference_loss = (self.epoch, loss)
         elif loss > explosion_threshold(self.reference_loss[1]):
