@@ -18,7 +18,7 @@ class DatasetError(ValueError):
 class Dataset:
     """``Dataset(X, y)``: ``X`` float64 ``(n, 2)``, ``y`` int64 ``(n,)`` labels in ``0..MAX_CLASSES-1``."""
 
-    __slots__ = ("X", "y")
+    __slots__ = ("X", "y", "_hashes")
 
     def __init__(self, X=None, y=None):
         X = np.zeros((0, 2)) if X is None else np.array(X, dtype=np.float64, copy=True)
@@ -42,6 +42,7 @@ class Dataset:
         y.flags.writeable = False
         self.X = X
         self.y = y
+        self._hashes: dict[int, np.ndarray] = {}  # seed -> point_hash, computed once per value
 
     def __len__(self) -> int:
         return self.X.shape[0]
@@ -73,10 +74,23 @@ class Dataset:
         """
         if not 0.0 <= test_ratio <= 1.0:
             raise DatasetError(f"test ratio must lie in 0..1, not {test_ratio}")
-        return point_hash(self.X, seed) < test_ratio
+        return self.point_hashes(seed) < test_ratio
+
+    def point_hashes(self, seed: int = 0) -> np.ndarray:
+        """``point_hash(X, seed)``, cached: a dataset never changes, and a 100,000-point one is hashed on
+        every edit otherwise (by the window and by the trainer)."""
+        h = self._hashes.get(seed)
+        if h is None:
+            h = point_hash(self.X, seed)
+            h.flags.writeable = False
+            self._hashes[seed] = h
+        return h
 
     def concat(self, other: Dataset) -> Dataset:
-        return Dataset(np.vstack([self.X, other.X]), np.concatenate([self.y, other.y]))
+        joined = Dataset(np.vstack([self.X, other.X]), np.concatenate([self.y, other.y]))
+        for seed, h in list(self._hashes.items()):  # the old points keep their hashes: extend, don't redo
+            joined._hashes[seed] = np.concatenate([h, other.point_hashes(seed)])
+        return joined
 
     def take(self, keep: np.ndarray) -> Dataset:
         """The points selected by a boolean mask or an index array."""

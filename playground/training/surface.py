@@ -10,17 +10,25 @@ import numpy as np
 @dataclass(frozen=True)
 class Surface:
     """``values``: ``(res_y, res_x)`` float32, row-major (row j is y_j). For one sigmoid unit it is
-    P(class 1); for k classes, ``values`` is the winning class's probability and ``classes`` its index."""
+    P(class 1); for k classes, ``values`` is the winning class's probability and ``classes`` its index.
+    The grid divides ``bounds`` into equal cells and samples each at its centre, so an image of
+    ``values`` covers exactly ``bounds``."""
 
-    bounds: tuple[float, float, float, float]  # x_min, x_max, y_min, y_max (cell centres)
+    bounds: tuple[float, float, float, float]  # x_min, x_max, y_min, y_max: the area the cells tile
     values: np.ndarray
     classes: np.ndarray | None
 
 
+def cell_centres(lo: float, hi: float, resolution: int) -> np.ndarray:
+    step = (hi - lo) / resolution
+    return lo + step * (np.arange(resolution) + 0.5)
+
+
 def grid(bounds, resolution: int) -> np.ndarray:
+    """``(resolution**2, 2)`` cell centres, row-major: x varies fastest."""
     x_min, x_max, y_min, y_max = bounds
-    xs = np.linspace(x_min, x_max, resolution)
-    ys = np.linspace(y_min, y_max, resolution)
+    xs = cell_centres(x_min, x_max, resolution)
+    ys = cell_centres(y_min, y_max, resolution)
     gx, gy = np.meshgrid(xs, ys)
     return np.column_stack([gx.ravel(), gy.ravel()])
 
@@ -41,15 +49,15 @@ def level_segments(values: np.ndarray, bounds, level: float = 0.5) -> np.ndarray
     """Marching squares, vectorised: the ``level`` contour of a row-major grid as line segments.
 
     Returns ``(2m, 2)`` points, consecutive pairs being one segment (draw with ``connect='pairs'``).
-    Grid point ``[j, i]`` sits at ``(x_i, y_j)`` with ``x``/``y`` spanning ``bounds`` evenly.
+    Grid point ``[j, i]`` sits at the centre of cell ``(i, j)`` of ``bounds``, as ``grid`` makes them.
     """
     v = np.asarray(values, dtype=np.float64) - level
     h, w = v.shape
     if h < 2 or w < 2:
         return np.zeros((0, 2))
     x_min, x_max, y_min, y_max = bounds
-    xs = np.linspace(x_min, x_max, w)
-    ys = np.linspace(y_min, y_max, h)
+    xs = cell_centres(x_min, x_max, w)
+    ys = cell_centres(y_min, y_max, h)
     above = v > 0
     # Crossing points on horizontal edges (j, i)-(j, i+1) and vertical edges (j, i)-(j+1, i).
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtWidgets import QGraphicsItem
 
 from ..data import MAX_CLASSES
 from .palette import CLASS_COLORS, binary_lut
@@ -78,9 +79,13 @@ class Canvas(pg.PlotWidget):
             test = InertScatter(size=8, brush=brush, pen=pg.mkPen((20, 20, 20), width=1.6))
             for item in (train, test):
                 self.addItem(item)
+                # Keep each item's rendering as a pixmap: the decision surface behind the points is
+                # redrawn thirty times a second, and re-rendering 100,000 points each time would not be.
+                item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.train_items.append(train)
             self.test_items.append(test)
         self._last_surface = None
+        self._shown = None  # (X, y, test_mask, show_test) last drawn, for incremental updates
         self.view_box.sigRangeChanged.connect(self._range_changed)
 
     def mouseDoubleClickEvent(self, ev):
@@ -97,15 +102,30 @@ class Canvas(pg.PlotWidget):
         self.viewChanged.emit(self.visible_bounds())
 
     def set_points(self, X: np.ndarray, y: np.ndarray, test_mask: np.ndarray) -> None:
-        for k in range(MAX_CLASSES):
+        """Show the points. When the new points are the old ones plus a few more (a click, a stroke), only
+        the new ones are added to their items, so drawing stays instant on a 100,000-point dataset."""
+        shown = self._shown
+        if shown is not None and shown[3] == self.show_test and _extends(shown, X, y, test_mask):
+            start = shown[0].shape[0]
+            self._add(X[start:], y[start:], test_mask[start:])
+        else:
+            for k in range(MAX_CLASSES):
+                mine = y == k
+                train = mine & ~test_mask
+                test = mine & test_mask
+                self.train_items[k].setData(X[train, 0], X[train, 1])
+                if self.show_test:
+                    self.test_items[k].setData(X[test, 0], X[test, 1])
+                else:
+                    self.test_items[k].setData([], [])
+        self._shown = (X, y, test_mask, self.show_test)
+
+    def _add(self, X, y, test_mask) -> None:
+        for k in np.unique(y).tolist():
             mine = y == k
-            train = mine & ~test_mask
-            test = mine & test_mask
-            self.train_items[k].setData(X[train, 0], X[train, 1])
-            if self.show_test:
-                self.test_items[k].setData(X[test, 0], X[test, 1])
-            else:
-                self.test_items[k].setData([], [])
+            for items, side in ((self.train_items, mine & ~test_mask), (self.test_items, mine & test_mask)):
+                if side.any() and (items is self.train_items or self.show_test):
+                    items[k].addPoints(X[side, 0], X[side, 1])
 
     def set_surface(self, bounds, values=None, rgba=None, contour=None) -> None:
         self._last_surface = (bounds, values, rgba, contour)
@@ -113,7 +133,6 @@ class Canvas(pg.PlotWidget):
         if values is not None:
             image = (values >= 0.5).astype(np.float32) if self.discretize else values
             self.surface.setImage(image, levels=(0.0, 1.0), lut=self._lut, autoLevels=False)
-            shape = values.shape
             if contour is not None and len(contour):
                 self.contour.setData(contour[:, 0], contour[:, 1], connect="pairs")
             else:
@@ -123,15 +142,12 @@ class Canvas(pg.PlotWidget):
                 rgba = rgba.copy()
                 rgba[..., :3] = _saturate(rgba[..., :3])
             self.surface.setImage(rgba, autoLevels=False, levels=None, lut=None)
-            shape = rgba.shape[:2]
             self.contour.setData([], [])
         else:
             return
-        # Cell centres sit on the grid points: widen the rectangle by half a cell on each side.
-        h, w = shape
-        dx = (x1 - x0) / max(w - 1, 1)
-        dy = (y1 - y0) / max(h - 1, 1)
-        self.surface.setRect(QRectF(x0 - dx / 2, y0 - dy / 2, (x1 - x0) + dx, (y1 - y0) + dy))
+        # The grid samples each cell at its centre (training.surface.grid), so the image covers exactly the
+        # bounds: no overhang past the view that would make pyqtgraph repaint the axes every frame.
+        self.surface.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
 
     def redraw_surface(self) -> None:
         if self._last_surface is not None:
@@ -143,6 +159,15 @@ class Canvas(pg.PlotWidget):
 
         scene = self.view_box.mapViewToScene(QPointF(x, y))
         return self.mapFromScene(scene)
+
+
+def _extends(shown, X, y, test_mask) -> bool:
+    """Are (X, y, test_mask) the shown arrays with rows appended?"""
+    old_X, old_y, old_mask, _ = shown
+    n = old_X.shape[0]
+    if X.shape[0] <= n:
+        return False
+    return np.array_equal(X[:n], old_X) and np.array_equal(y[:n], old_y) and np.array_equal(test_mask[:n], old_mask)
 
 
 def _saturate(rgb: np.ndarray) -> np.ndarray:

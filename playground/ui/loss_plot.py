@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pyqtgraph as pg
 
@@ -16,7 +18,10 @@ class LossPlot(pg.PlotWidget):
         self.setLabel("bottom", "epoch")
         self.setLabel("left", "loss")
         self.addLegend(offset=(-10, 10))
-        self.showGrid(x=True, y=True, alpha=0.2)
+        # No grid: pyqtgraph draws grid lines with the axes, so a grid makes every curve update repaint
+        # both axes and their text, which costs more than the rest of the window's drawing together.
+        self._last_redraw = 0.0
+        self._stale = False
         self.train = LossHistory()
         self.test = LossHistory()
         self.train_curve = self.plot(pen=pg.mkPen((0, 114, 178), width=2), name="train")
@@ -45,7 +50,15 @@ class LossPlot(pg.PlotWidget):
         if test_epoch is not None and test_loss is not None and np.isfinite(test_loss):
             self.test.extend([test_epoch], [test_loss])
 
-    def redraw(self) -> None:
+    def redraw(self, min_interval: float = 0.0) -> None:
+        """Show the history; with ``min_interval`` (seconds), skip if the last redraw was more recent.
+        A curve changing ten times a second looks continuous, and the plot's axes are costly to repaint."""
+        now = time.perf_counter()
+        if now - self._last_redraw < min_interval:
+            self._stale = True
+            return
+        self._last_redraw = now
+        self._stale = False
         for curve, hist in ((self.train_curve, self.train), (self.test_curve, self.test)):
             e, v = hist.data()
             ok = np.isfinite(v) & (v > 0)

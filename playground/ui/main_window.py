@@ -39,9 +39,10 @@ from .loss_plot import LossPlot
 from .palette import CLASS_COLORS, CLASS_NAMES
 from .pictures import plot_png
 from .session_controller import SessionController
+from .suggest import suggested_config
 from .worker import Command, Snapshot, TrainingWorker
 
-FRAME_MS = 33
+FRAME_MS = 15  # the redraw timer looks for a new snapshot at ~60 Hz; snapshots come at most 30 times a second
 DEFAULT_PRESET = "xor"
 
 
@@ -161,10 +162,14 @@ class MainWindow(QMainWindow):
         self.noise.setPrefix("noise ")
         self.load_preset_button = QPushButton("Load preset")
         self.load_preset_button.setObjectName("loadPresetButton")
+        self.suggest_button = QPushButton("Suggest settings")
+        self.suggest_button.setObjectName("suggestButton")
+        self.suggest_button.setToolTip("Apply a network and learning rate that learn this data well")
         data.addWidget(self.preset, 0, 0)
         data.addWidget(self.n_points, 0, 1)
         data.addWidget(self.noise, 1, 0)
         data.addWidget(self.load_preset_button, 1, 1)
+        data.addWidget(self.suggest_button, 6, 0, 1, 2)
         self.class_combo = QComboBox()
         self.class_combo.setObjectName("currentClass")
         for k in range(MAX_CLASSES):
@@ -276,6 +281,7 @@ class MainWindow(QMainWindow):
         self.canvas.view_box.dragged.connect(self._canvas_dragged)
         self.canvas.viewChanged.connect(self._view_changed)
         self.load_preset_button.clicked.connect(self._load_preset)
+        self.suggest_button.clicked.connect(self.apply_suggested_settings)
         self.undo_button.clicked.connect(self.model.undo)
         self.redo_button.clicked.connect(self.model.redo)
         self.clear_button.clicked.connect(self.model.clear)
@@ -320,6 +326,7 @@ class MainWindow(QMainWindow):
         self.thread.quit()
         self.thread.wait()
         self.thread = None
+        self.sessions.flush()
 
     def closeEvent(self, event) -> None:
         was_running = getattr(self, "thread", None) is not None
@@ -335,6 +342,10 @@ class MainWindow(QMainWindow):
             self._merge_losses(self._latest)
             if self._latest.notice and not snap.notice and snap.run_id == self._latest.run_id:
                 snap.notice = self._latest.notice
+            if snap.surface_bounds is None and self._latest.surface_bounds is not None:
+                previous = self._latest  # keep the undrawn surface: this snapshot skipped computing one
+                snap.surface_bounds, snap.surface_values = previous.surface_bounds, previous.surface_values
+                snap.surface_rgba, snap.contour = previous.surface_rgba, previous.contour
         self._latest = snap
         self._running = snap.running
         self._epoch = snap.epoch
@@ -364,12 +375,15 @@ class MainWindow(QMainWindow):
     def _draw_latest(self) -> None:
         snap = self._latest
         if snap is None or snap is self._drawn:
+            if self.loss_plot._stale:
+                self.loss_plot.redraw(min_interval=0.1)
             return
         self._drawn = snap
         self._frames += 1
         self._add_losses(snap)
-        self.loss_plot.redraw()
-        self.canvas.set_surface(snap.surface_bounds, snap.surface_values, snap.surface_rgba, snap.contour)
+        self.loss_plot.redraw(min_interval=0.1 if snap.running else 0.0)
+        if snap.surface_bounds is not None:
+            self.canvas.set_surface(snap.surface_bounds, snap.surface_values, snap.surface_rgba, snap.contour)
         self.epoch_label.setText(f"{snap.epoch:,}")
         self.rate_label.setText(f"{snap.epochs_per_second:,.0f}" if snap.running else "–")
         m = snap.metrics
@@ -517,7 +531,16 @@ class MainWindow(QMainWindow):
             self.model.end_stroke()
             self._points_changed(self.dataset, send=False)
 
+    def apply_suggested_settings(self) -> None:
+        origin = getattr(self, "_preset_origin", None)
+        config = suggested_config(origin, self.controls.config)
+        self.controls.set_config(config)
+        self._config_changed(config)
+        what = f"the {origin} preset" if origin else "your data"
+        self.statusBar().showMessage(f"Suggested settings for {what} applied.", 6000)
+
     def _load_preset(self) -> None:
+        self._preset_origin = self.preset.currentData()
         self.model.load_preset(
             self.preset.currentData(),
             self.n_points.value(),

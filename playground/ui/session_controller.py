@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,7 @@ class SessionController(QObject):
     saved = Signal(str)  # path
     failed = Signal(str)  # message
     recentChanged = Signal()
+    _written = Signal(str, str, bool)  # path, error ("" if none), explicit: from the writer thread
 
     def __init__(self, window, home: Path | None = None):
         super().__init__(window)
@@ -45,6 +47,10 @@ class SessionController(QObject):
         self._periodic.setInterval(AUTOSAVE_TRAINING_MS)
         self._periodic.timeout.connect(self._periodic_autosave)
         self._periodic.start()
+        # Files are encoded and written on one background thread, in order: a 100,000-point session
+        # takes a tenth of a second to encode, which the window should not spend.
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="playground-save")
+        self._written.connect(self._on_written)
 
     # -- building a session ----------------------------------------------------------------------
 
@@ -82,25 +88,37 @@ class SessionController(QObject):
         elif kind == "export-model":
             self._export_model(Path(path), saved)
 
-    def _write(self, path: Path, session: Session, explicit: bool) -> bool:
+    def _write(self, path: Path, session: Session, explicit: bool) -> None:
+        try:
+            self._writer.submit(self._write_now, path, session, explicit)
+        except RuntimeError:  # the window is closing: write here and now
+            self._write_now(path, session, explicit)
+
+    def _write_now(self, path: Path, session: Session, explicit: bool) -> str:
+        """Runs on the writer thread (or on quit, directly). Returns the error, '' on success."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             save_session(session, path)
+            error = ""
         except OSError as exc:
-            reason = exc.strerror or str(exc)
-            message = f"Could not save {path}: {reason}. Your work is still open in this window."
+            error = exc.strerror or str(exc)
+        self._written.emit(str(path), error, explicit)
+        return error
+
+    @Slot(str, str, bool)
+    def _on_written(self, path: str, error: str, explicit: bool) -> None:
+        if error:
             if explicit:
-                self.failed.emit(message)
-            elif reason != self._autosave_problem:
-                self._autosave_problem = reason
-                self.failed.emit(f"Autosave failed ({path}: {reason}). Save the session elsewhere to keep it.")
-            return False
+                self.failed.emit(f"Could not save {path}: {error}. Your work is still open in this window.")
+            elif error != self._autosave_problem:
+                self._autosave_problem = error
+                self.failed.emit(f"Autosave failed ({path}: {error}). Save the session elsewhere to keep it.")
+            return
         if explicit:
-            self.add_recent(path)
-            self.saved.emit(str(path))
+            self.add_recent(Path(path))
+            self.saved.emit(path)
         else:
             self._autosave_problem = ""
-        return True
 
     def _export_model(self, path: Path, saved: SavedState) -> None:
         arrays = {}
@@ -141,12 +159,19 @@ class SessionController(QObject):
         if self.window.is_training:
             self.autosave_now()
 
+    def flush(self) -> None:
+        """Finish queued writes and stop the writer thread (the window is going away)."""
+        self._debounce.stop()
+        self._periodic.stop()
+        self._writer.shutdown(wait=True)
+
     def save_on_quit(self) -> None:
         """Write the autosave synchronously; the worker thread must have stopped."""
         self._debounce.stop()
         self._periodic.stop()
+        self._writer.shutdown(wait=True)  # let queued saves finish first, in order
         if self.autosave_enabled:
-            self._write(autosave_path(self.home), self.session_from(self.window.worker.final_state()), False)
+            self._write_now(autosave_path(self.home), self.session_from(self.window.worker.final_state()), False)
         self.remember_settings()
 
     # -- opening ---------------------------------------------------------------------------------

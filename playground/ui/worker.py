@@ -22,6 +22,15 @@ from ..training.trainer import TrainState
 from .palette import class_image
 
 SURFACE_RESOLUTION = 160
+MIN_RESOLUTION = 64
+SURFACE_BUDGET = 4e8  # multiply-adds per surface, about 20-40 ms here
+
+
+def surface_resolution(net) -> int:
+    """160 x 160 cells, fewer for networks so big that the grid would take long to evaluate."""
+    macs = sum(W.size for W in net.weights)
+    res = int((SURFACE_BUDGET / max(macs, 1)) ** 0.5)
+    return max(MIN_RESOLUTION, min(SURFACE_RESOLUTION, res))
 
 
 @dataclass
@@ -106,8 +115,10 @@ class TrainingWorker(QObject):
         self._diverged = False
         self._rate_mark = (time.perf_counter(), trainer.epoch)
         self._rate = 0.0
+        self._surface_done = 0.0
+        self._surface_cost = 0.0
         self._emit()
-        last_emit = time.perf_counter()
+        next_emit = time.perf_counter() + self._interval
         while not self.stop_event.is_set():
             dirty = self._drain(block=not self._running)
             if self.stop_event.is_set():
@@ -116,9 +127,13 @@ class TrainingWorker(QObject):
                 self._step_requested = False
                 self._train_one()
             now = time.perf_counter()
-            if dirty or (self._pending_epochs and now - last_emit >= self._interval):
+            if dirty or (self._pending_epochs and now >= next_emit):
                 self._emit()
-                last_emit = now
+                # A fixed cadence, not "interval after the last one": the rate stays at max_fps
+                # instead of drifting below it by a loop's worth of time per frame.
+                next_emit += self._interval
+                if now - next_emit > 2 * self._interval:  # fell far behind (a long epoch): start afresh
+                    next_emit = now + self._interval
 
     # -- commands ------------------------------------------------------------------------------
 
@@ -127,6 +142,8 @@ class TrainingWorker(QObject):
         self._step_requested = False
         dirty = False
         while True:
+            if not block and self.commands.empty():  # the common case, without raising queue.Empty
+                return dirty
             try:
                 kind, payload = self.commands.get(timeout=0.25) if block else self.commands.get_nowait()
             except queue.Empty:
@@ -225,11 +242,20 @@ class TrainingWorker(QObject):
         self._pending_losses.clear()
         if not self._diverged:
             self._notice = ""  # shown once; a divergence stays until the next run
-        self._add_surface(snap)
+        self._add_surface(snap, force=not self._running)
         self.snapshot.emit(snap)
 
-    def _add_surface(self, snap: Snapshot) -> None:
-        surface = evaluate_surface(self._trainer.net, self._bounds, SURFACE_RESOLUTION)
+    def _add_surface(self, snap: Snapshot, force: bool) -> None:
+        """Add the decision surface, unless drawing surfaces would take more than a quarter of the
+        worker's time (a 10 x 256 network): then it is refreshed less often, and coarser, instead of
+        slowing training or the window."""
+        now = time.perf_counter()
+        if not force and now - self._surface_done < 3.0 * self._surface_cost:
+            return
+        net = self._trainer.net
+        surface = evaluate_surface(net, self._bounds, surface_resolution(net))
+        self._surface_done = time.perf_counter()
+        self._surface_cost = self._surface_done - now
         snap.surface_bounds = surface.bounds
         if not np.all(np.isfinite(surface.values)):
             return  # a diverged network: keep showing the last good picture
