@@ -120,7 +120,7 @@ def click_latency(window, n=15) -> list[float]:
         t = time.perf_counter()
         QTest.mouseClick(window.canvas.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos, 500)
 
-        def drawn():
+        def drawn(before=before):
             if len(window.dataset) != before + 1:
                 return False
             k = int(window.dataset.y[-1])
@@ -129,7 +129,7 @@ def click_latency(window, n=15) -> list[float]:
 
         wait_until(drawn, 2.0)
         painted = painter.count
-        wait_until(lambda: painter.count > painted, 2.0)
+        wait_until(lambda painted=painted: painter.count > painted, 2.0)
         out.append((time.perf_counter() - t) * 1000)
         pump(0.05)
     return out

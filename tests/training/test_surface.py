@@ -2,13 +2,12 @@ import numpy as np
 
 from playground.nn import Network
 from playground.training.history import LossHistory
-from playground.training.surface import evaluate_surface, level_segments
+from playground.training.surface import evaluate_surface, grid, level_segments
 
 
 def test_level_segments_trace_a_circle():
-    xs = np.linspace(-2, 2, 81)
-    gx, gy = np.meshgrid(xs, xs)
-    values = 1.0 / (1.0 + np.hypot(gx, gy))  # 0.5 exactly on the unit circle
+    pts_grid = grid((-2, 2, -2, 2), 81)
+    values = (1.0 / (1.0 + np.hypot(*pts_grid.T))).reshape(81, 81)  # 0.5 exactly on the unit circle
     pts = level_segments(values, (-2, 2, -2, 2), 0.5)
     assert pts.shape[0] > 100 and pts.shape[0] % 2 == 0
     assert np.allclose(np.hypot(*pts.T), 1.0, atol=0.01)
@@ -34,3 +33,10 @@ def test_loss_history_stays_bounded():
     assert len(epochs) <= 1000
     assert epochs[-1] > 990_000 and np.all(np.diff(epochs) > 0)
     assert np.allclose(values, 1.0 / epochs)
+
+
+def test_grid_samples_cell_centres_row_major():
+    g = grid((0, 4, 0, 2), 4)
+    assert g.shape == (16, 2)
+    assert g[:4, 0].tolist() == [0.5, 1.5, 2.5, 3.5] and g[:4, 1].tolist() == [0.25] * 4
+    assert g[4, 1] == 0.75

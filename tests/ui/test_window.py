@@ -89,12 +89,12 @@ def test_train_on_xor_reaches_95_percent_with_falling_loss(window, qtbot):
         return m is not None and m.test_accuracy >= 0.95 and window.epoch > 10
 
     qtbot.waitUntil(learned, timeout=20000)
+    QTest.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not window.is_training and window._drawn and not window._drawn.running, timeout=3000)
     epochs, losses = window.loss_plot.train_curve.getData()
     assert len(losses) > 5 and losses[-1] < losses[0] / 2
     assert int(window.epoch_label.text().replace(",", "")) > 0
     assert window.canvas.surface.image is not None
-    QTest.keyClick(window, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: not window.is_training and window._drawn and not window._drawn.running, timeout=3000)
 
 
 def test_learning_rate_change_mid_run_does_not_reset(window, qtbot):
