@@ -337,23 +337,14 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_snapshot(self, snap: Snapshot) -> None:
+        """Keep the newest snapshot for the redraw timer. If the previous one has not been drawn yet
+        (the window was busy), draw it now: every snapshot's loss points, notice and picture are shown,
+        and snapshots arrive at most 30 times a second, so this never piles up."""
         if self._latest is not None and self._latest is not self._drawn:
-            # Two snapshots between frames: keep the first one's loss points and its notice.
-            self._merge_losses(self._latest)
-            if self._latest.notice and not snap.notice and snap.run_id == self._latest.run_id:
-                snap.notice = self._latest.notice
-            if snap.surface_bounds is None and self._latest.surface_bounds is not None:
-                previous = self._latest  # keep the undrawn surface: this snapshot skipped computing one
-                snap.surface_bounds, snap.surface_values = previous.surface_bounds, previous.surface_values
-                snap.surface_rgba, snap.contour = previous.surface_rgba, previous.contour
+            self._draw_latest()
         self._latest = snap
         self._running = snap.running
         self._epoch = snap.epoch
-
-    def _merge_losses(self, snap: Snapshot) -> None:
-        self._add_losses(snap)
-        snap.epochs = snap.epochs[:0]
-        snap.train_losses = snap.train_losses[:0]
 
     def _add_losses(self, snap: Snapshot) -> None:
         if snap.run_id != self._run_id:
