@@ -17,6 +17,7 @@ from ..data.dataset import Dataset
 from ..nn import Network, make_optimizer
 from ..nn.regularization import add_block_regularization
 from .config import TrainConfig
+from .insight import layer_stats
 from .diagnose import explain_divergence
 
 
@@ -93,6 +94,7 @@ class Trainer:
         self.config = config or TrainConfig()
         self.eval_every = eval_every
         self.epoch = 0
+        self.last_stats = None
         self.net: Network | None = None
         self.optimizer = None
         self.dataset = Dataset()
@@ -205,8 +207,17 @@ class Trainer:
 
     # -- training ------------------------------------------------------------------------------
 
-    def step(self) -> EpochResult:
-        """Train one epoch: shuffled mini-batches (or the full batch), one optimizer step each."""
+    def record_step(self):
+        """Train one epoch and return per-layer statistics of its last step (see ``insight.layer_stats``)."""
+        self.step(record=True)
+        return self.last_stats
+
+    def step(self, record: bool = False) -> EpochResult:
+        """Train one epoch: shuffled mini-batches (or the full batch), one optimizer step each.
+
+        With ``record``, also keep ``last_stats``: gradient, weight and update norms of the epoch's last step
+        and unit saturation on the training data. It costs a copy of the weights, so the window asks for it
+        only when it is about to draw."""
         net, cfg = self.net, self.config
         X, Y = self.X_train, self.Y_train
         n = X.shape[0]
@@ -227,8 +238,13 @@ class Trainer:
                 loss, dblocks = net.loss_and_block_gradients(X[start:stop], Y[start:stop])
                 if l1 or l2:
                     add_block_regularization(blocks, dblocks, l1, l2)
+                if record and stop >= n:
+                    before = [b.copy() for b in blocks]
+                    grads = [d.copy() for d in dblocks]  # the optimizer may scale them in place
                 step(blocks, dblocks)
                 total += loss * min(batch, n - start)
+            if record:
+                self.last_stats = layer_stats(net, grads, before, blocks, self.X_train)
         self.epoch += 1
         train_loss = total / n
         problem = self._problem(train_loss)

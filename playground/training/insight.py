@@ -1,0 +1,194 @@
+"""Looking inside a network: per-neuron maps, the hidden space, gradient flow and health, in words.
+
+Pure NumPy; the window's worker calls these at its snapshot rate and the panels only draw the results.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .surface import cell_centres
+
+THUMB = 28  # cells per side of a neuron's thumbnail
+
+
+def neuron_maps(net, bounds, resolution: int = THUMB) -> list[np.ndarray]:
+    """Every neuron's output over the input plane: one ``(width, res, res)`` float32 array per layer after
+    the input (hidden layers, then the output layer), row-major like the decision surface."""
+    xs = cell_centres(bounds[0], bounds[1], resolution)
+    ys = cell_centres(bounds[2], bounds[3], resolution)
+    gx, gy = np.meshgrid(xs, ys)
+    points = np.column_stack([gx.ravel(), gy.ravel()])
+    with np.errstate(all="ignore"):
+        layers = net.forward_layers(points)[1:]
+    return [A.T.reshape(A.shape[1], resolution, resolution).astype(np.float32) for A in layers]
+
+
+def hidden_space(net, layer: int, i: int, j: int, bounds, X, lines: int = 17, samples: int = 60):
+    """The input plane as seen by neurons ``i`` and ``j`` of hidden layer ``layer`` (1-based, as drawn):
+    a grid of ``lines`` horizontal and vertical lines pushed through the network, and the data points'
+    positions, both in those two neurons' activation space.
+
+    Returns ``(mesh, points)``: ``mesh`` is ``(m, 2)`` with NaN rows between lines (connect='finite'),
+    ``points`` is ``(len(X), 2)``.
+    """
+    x0, x1, y0, y1 = bounds
+    t = np.linspace(0.0, 1.0, samples)
+    pieces = []
+    for v in np.linspace(y0, y1, lines):
+        pieces.append(np.column_stack([x0 + (x1 - x0) * t, np.full(samples, v)]))
+    for u in np.linspace(x0, x1, lines):
+        pieces.append(np.column_stack([np.full(samples, u), y0 + (y1 - y0) * t]))
+    grid = np.vstack(pieces)
+    with np.errstate(all="ignore"):
+        A = net.forward_layers(grid)[layer]
+        P = net.forward_layers(np.asarray(X, dtype=np.float64))[layer] if len(X) else np.zeros((0, A.shape[1]))
+    mesh = np.full((len(pieces) * (samples + 1), 2), np.nan)
+    for k in range(len(pieces)):
+        mesh[k * (samples + 1) : k * (samples + 1) + samples] = A[k * samples : (k + 1) * samples][:, [i, j]]
+    return mesh, P[:, [i, j]].astype(np.float64)
+
+
+@dataclass
+class LayerStats:
+    """One weight layer's numbers at one moment (layer i connects layer i to i + 1)."""
+
+    grad_norm: float
+    weight_norm: float
+    update_ratio: float  # ||delta W|| / ||W|| of the last step
+    saturated: float  # share of units (of the layer's output) saturated on the training data; NaN if n/a
+    dead: float  # share of ReLU units that output 0 for every training point; NaN if n/a
+
+
+def layer_stats(net, dblocks, before, after, X_train) -> list[LayerStats]:
+    """Gradient norm, weight norm and update-to-weight ratio per layer from one recorded step, and the share
+    of saturated (sigmoid/tanh) or dead (ReLU) units on the training data."""
+    with np.errstate(all="ignore"):
+        acts = net.forward_layers(X_train)[1:] if len(X_train) else [None] * net.n_layers
+    out = []
+    for k in range(net.n_layers):
+        W_before, W_after = before[k][:-1], after[k][:-1]
+        weight_norm = float(np.linalg.norm(W_after))
+        update = float(np.linalg.norm(W_after.astype(np.float64) - W_before))
+        saturated = dead = math.nan
+        A = acts[k]
+        hidden = k < net.n_layers - 1
+        if hidden and A is not None and A.size:
+            name = net.activation_name
+            if name == "sigmoid":
+                saturated = float(np.mean(np.mean((A < 0.02) | (A > 0.98), axis=0) > 0.9))
+            elif name == "tanh":
+                saturated = float(np.mean(np.mean(np.abs(A) > 0.96, axis=0) > 0.9))
+            elif name == "relu":
+                dead = float(np.mean(np.all(A <= 0, axis=0)))
+        out.append(
+            LayerStats(
+                grad_norm=float(np.linalg.norm(dblocks[k][:-1])),
+                weight_norm=weight_norm,
+                update_ratio=update / weight_norm if weight_norm > 0 else math.nan,
+                saturated=saturated,
+                dead=dead,
+            )
+        )
+    return out
+
+
+@dataclass
+class Finding:
+    title: str
+    evidence: str
+    advice: str
+
+    def text(self) -> str:
+        return f"{self.title}. {self.evidence} {self.advice}"
+
+
+@dataclass
+class HealthHistory:
+    """Per-layer statistics over time, kept short (the health panel plots the recent past)."""
+
+    capacity: int = 600
+    epochs: list = field(default_factory=list)
+    stats: list = field(default_factory=list)  # list[list[LayerStats]]
+    losses: list = field(default_factory=list)
+
+    def add(self, epoch: int, stats: list[LayerStats], loss: float) -> None:
+        self.epochs.append(epoch)
+        self.stats.append(stats)
+        self.losses.append(loss)
+        if len(self.epochs) > self.capacity:
+            del self.epochs[0], self.stats[0], self.losses[0]
+
+    def clear(self) -> None:
+        self.epochs.clear()
+        self.stats.clear()
+        self.losses.clear()
+
+    def series(self, attribute: str) -> np.ndarray:
+        """``(n_times, n_layers)`` of one statistic."""
+        if not self.stats:
+            return np.zeros((0, 0))
+        width = len(self.stats[-1])
+        rows = [[getattr(s, attribute) for s in stats] for stats in self.stats if len(stats) == width]
+        return np.array(rows, dtype=np.float64)
+
+
+def findings(history: HealthHistory, config, activation: str) -> list[Finding]:
+    """Plain-language problems, each naming its evidence and what to try. Empty when all looks well."""
+    out: list[Finding] = []
+    if not history.stats:
+        return out
+    last = history.stats[-1]
+    epoch = history.epochs[-1]
+    grads = np.array([s.grad_norm for s in last])
+    if not np.all(np.isfinite(grads)) or np.nanmax(grads) > 1e3:
+        out.append(Finding(
+            "Exploding gradients",
+            f"At epoch {epoch:,} the largest layer gradient norm is {np.nanmax(grads):.3g}.",
+            f"The learning rate ({config.learning_rate:g}) is likely too high, or the initial weights too large: "
+            "lower the learning rate tenfold, or use the 'xavier'/'he' initialiser, then Reset.",
+        ))
+    elif len(grads) >= 3 and grads[-1] > 0 and grads[0] < 1e-3 * grads[-1]:
+        out.append(Finding(
+            "Vanishing gradients",
+            f"The first layer's gradient ({grads[0]:.2g}) is {grads[-1] / max(grads[0], 1e-300):.0e} times smaller "
+            f"than the last layer's ({grads[-1]:.2g}): the early layers barely learn.",
+            "Use fewer layers, ReLU or tanh instead of sigmoid, or the 'he' initialiser for ReLU.",
+        ))
+    dead = [s.dead for s in last[:-1]]
+    worst = max((d for d in dead if not math.isnan(d)), default=math.nan)
+    if not math.isnan(worst) and worst >= 0.5:
+        layer = dead.index(worst) + 1
+        out.append(Finding(
+            "Dead ReLUs",
+            f"{worst:.0%} of the units in hidden layer {layer} output zero for every training point, so no "
+            "gradient flows through them.",
+            "Lower the learning rate, use leaky_relu, or Reset with the 'he' initialiser.",
+        ))
+    saturated = [s.saturated for s in last[:-1]]
+    worst = max((d for d in saturated if not math.isnan(d)), default=math.nan)
+    if not math.isnan(worst) and worst >= 0.5:
+        layer = saturated.index(worst) + 1
+        out.append(Finding(
+            "Saturated units",
+            f"{worst:.0%} of the {activation} units in hidden layer {layer} sit at the flat ends of their curve "
+            "for nearly every point, where the slope (and the gradient) is almost zero.",
+            "Lower the learning rate, or Reset: smaller weights keep the units in their responsive range.",
+        ))
+    losses = np.array(history.losses, dtype=np.float64)
+    epochs = np.array(history.epochs)
+    recent = epochs >= epoch - 500
+    if epoch >= 500 and recent.sum() >= 5 and np.all(np.isfinite(losses[recent])):
+        span = losses[recent]
+        ratios = np.array([s.update_ratio for s in last], dtype=np.float64)
+        if span[-1] > 0.1 and abs(span[0] - span[-1]) < 0.001 * span[0] and np.nanmax(ratios) < 1e-4:
+            out.append(Finding(
+                "Learning rate too small",
+                f"Over the last 500 epochs the loss moved from {span[0]:.4g} to {span[-1]:.4g}, and each step "
+                f"changes the weights by at most {np.nanmax(ratios):.1e} of their size.",
+                f"Raise the learning rate (now {config.learning_rate:g}) tenfold.",
+            ))
+    return out

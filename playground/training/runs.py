@@ -1,0 +1,133 @@
+"""Finished runs kept for comparison, and sweeps that produce several runs in a row."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..data.dataset import Dataset
+from .config import TrainConfig, format_hidden_layers
+from .trainer import Trainer
+
+MAX_CURVE = 400  # points kept per run's loss curve
+SWEEPABLE = {
+    "learning_rate": ("Learning rate", float),
+    "width": ("Layer width", int),
+    "activation": ("Activation", str),
+    "batch_size": ("Batch size", int),
+}
+
+
+@dataclass
+class RunRecord:
+    config: TrainConfig
+    epochs: int
+    seconds: float
+    train_loss: float
+    test_loss: float
+    train_accuracy: float
+    test_accuracy: float
+    curve_epochs: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    curve_losses: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    label: str = ""
+
+    def summary(self) -> str:
+        c = self.config
+        layers = format_hidden_layers(c.hidden) or "none"
+        return f"[{layers}] {c.activation}, {c.optimizer} lr {c.learning_rate:g}, batch {c.batch_size or 'full'}"
+
+    def to_dict(self) -> dict:
+        def num(v):
+            return float(v) if math.isfinite(v) else None
+
+        return {
+            "config": self.config.to_dict(),
+            "epochs": int(self.epochs),
+            "seconds": float(self.seconds),
+            "train_loss": num(self.train_loss),
+            "test_loss": num(self.test_loss),
+            "train_accuracy": num(self.train_accuracy),
+            "test_accuracy": num(self.test_accuracy),
+            "curve": {"epoch": self.curve_epochs.tolist(), "loss": [num(v) for v in self.curve_losses.tolist()]},
+            "label": self.label,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> RunRecord:
+        """Raises ValueError/TypeError/KeyError on a malformed entry."""
+
+        def num(v):
+            if v is None:
+                return math.nan
+            if not isinstance(v, (int, float)) or isinstance(v, bool):
+                raise TypeError("a run's figures must be numbers")
+            return float(v)
+
+        curve = d.get("curve", {})
+        epochs = [int(e) for e in curve.get("epoch", [])][:MAX_CURVE * 2]
+        losses = [num(v) for v in curve.get("loss", [])][: len(epochs)]
+        return cls(
+            TrainConfig.from_dict(d["config"]),
+            int(d["epochs"]),
+            num(d["seconds"]),
+            num(d["train_loss"]),
+            num(d["test_loss"]),
+            num(d["train_accuracy"]),
+            num(d["test_accuracy"]),
+            np.array(epochs[: len(losses)], dtype=np.int64),
+            np.array(losses, dtype=np.float64),
+            str(d.get("label", "")),
+        )
+
+
+def thin_curve(epochs, losses, limit: int = MAX_CURVE):
+    epochs = np.asarray(epochs)
+    losses = np.asarray(losses, dtype=np.float64)
+    if epochs.size <= limit:
+        return epochs.astype(np.int64), losses
+    keep = np.unique(np.linspace(0, epochs.size - 1, limit).astype(int))
+    return epochs[keep].astype(np.int64), losses[keep]
+
+
+def parse_sweep_values(parameter: str, text: str) -> list:
+    """'0.001, 0.01, 0.1' -> [0.001, 0.01, 0.1]; raises ValueError naming the bad value."""
+    if parameter not in SWEEPABLE:
+        raise ValueError(f"cannot sweep {parameter!r}")
+    kind = SWEEPABLE[parameter][1]
+    values = []
+    for part in [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]:
+        try:
+            values.append(kind(part))
+        except ValueError:
+            raise ValueError(f"{part!r} is not a valid {SWEEPABLE[parameter][0].lower()}") from None
+    if not values:
+        raise ValueError("give at least one value, e.g. 0.001, 0.01, 0.1")
+    if len(values) > 12:
+        raise ValueError("at most 12 values in one sweep")
+    return values
+
+
+def sweep_config(base: TrainConfig, parameter: str, value) -> TrainConfig:
+    if parameter == "width":
+        return base.with_changes(hidden=tuple(int(value) for _ in base.hidden) or (int(value),))
+    return base.with_changes(**{parameter: value})
+
+
+def train_run(dataset: Dataset, config: TrainConfig, epochs: int, label: str = "", should_stop=None) -> RunRecord:
+    """Train a fresh network for ``epochs`` (or until it diverges, or ``should_stop()``) and record it."""
+    trainer = Trainer(dataset, config, eval_every=0)
+    start = time.perf_counter()
+    e, v = [], []
+    for result in trainer.run(epochs):
+        e.append(result.epoch)
+        v.append(result.train_loss)
+        if should_stop is not None and result.epoch % 20 == 0 and should_stop():
+            break
+    seconds = time.perf_counter() - start
+    m = trainer.evaluate()
+    ce, cv = thin_curve(e, v)
+    return RunRecord(config, trainer.epoch, seconds, m.train_loss, m.test_loss, m.train_accuracy, m.test_accuracy,
+                     ce, cv, label)
