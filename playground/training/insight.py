@@ -145,39 +145,47 @@ def findings(history: HealthHistory, config, activation: str) -> list[Finding]:
     epoch = history.epochs[-1]
     grads = np.array([s.grad_norm for s in last])
     if not np.all(np.isfinite(grads)) or np.nanmax(grads) > 1e3:
-        out.append(Finding(
-            "Exploding gradients",
-            f"At epoch {epoch:,} the largest layer gradient norm is {np.nanmax(grads):.3g}.",
-            f"The learning rate ({config.learning_rate:g}) is likely too high, or the initial weights too large: "
-            "lower the learning rate tenfold, or use the 'xavier'/'he' initialiser, then Reset.",
-        ))
+        out.append(
+            Finding(
+                "Exploding gradients",
+                f"At epoch {epoch:,} the largest layer gradient norm is {np.nanmax(grads):.3g}.",
+                f"The learning rate ({config.learning_rate:g}) is likely too high, or the initial weights too large: "
+                "lower the learning rate tenfold, or use the 'xavier'/'he' initialiser, then Reset.",
+            )
+        )
     elif len(grads) >= 3 and grads[-1] > 0 and grads[0] < 1e-3 * grads[-1]:
-        out.append(Finding(
-            "Vanishing gradients",
-            f"The first layer's gradient ({grads[0]:.2g}) is {grads[-1] / max(grads[0], 1e-300):.0e} times smaller "
-            f"than the last layer's ({grads[-1]:.2g}): the early layers barely learn.",
-            "Use fewer layers, ReLU or tanh instead of sigmoid, or the 'he' initialiser for ReLU.",
-        ))
+        out.append(
+            Finding(
+                "Vanishing gradients",
+                f"The first layer's gradient ({grads[0]:.2g}) is {grads[-1] / max(grads[0], 1e-300):.0e} times smaller "
+                f"than the last layer's ({grads[-1]:.2g}): the early layers barely learn.",
+                "Use fewer layers, ReLU or tanh instead of sigmoid, or the 'he' initialiser for ReLU.",
+            )
+        )
     dead = [s.dead for s in last[:-1]]
     worst = max((d for d in dead if not math.isnan(d)), default=math.nan)
     if not math.isnan(worst) and worst >= 0.5:
         layer = dead.index(worst) + 1
-        out.append(Finding(
-            "Dead ReLUs",
-            f"{worst:.0%} of the units in hidden layer {layer} output zero for every training point, so no "
-            "gradient flows through them.",
-            "Lower the learning rate, use leaky_relu, or Reset with the 'he' initialiser.",
-        ))
+        out.append(
+            Finding(
+                "Dead ReLUs",
+                f"{worst:.0%} of the units in hidden layer {layer} output zero for every training point, so no "
+                "gradient flows through them.",
+                "Lower the learning rate, use leaky_relu, or Reset with the 'he' initialiser.",
+            )
+        )
     saturated = [s.saturated for s in last[:-1]]
     worst = max((d for d in saturated if not math.isnan(d)), default=math.nan)
     if not math.isnan(worst) and worst >= 0.5:
         layer = saturated.index(worst) + 1
-        out.append(Finding(
-            "Saturated units",
-            f"{worst:.0%} of the {activation} units in hidden layer {layer} sit at the flat ends of their curve "
-            "for nearly every point, where the slope (and the gradient) is almost zero.",
-            "Lower the learning rate, or Reset: smaller weights keep the units in their responsive range.",
-        ))
+        out.append(
+            Finding(
+                "Saturated units",
+                f"{worst:.0%} of the {activation} units in hidden layer {layer} sit at the flat ends of their curve "
+                "for nearly every point, where the slope (and the gradient) is almost zero.",
+                "Lower the learning rate, or Reset: smaller weights keep the units in their responsive range.",
+            )
+        )
     losses = np.array(history.losses, dtype=np.float64)
     epochs = np.array(history.epochs)
     recent = epochs >= epoch - 500
@@ -185,10 +193,12 @@ def findings(history: HealthHistory, config, activation: str) -> list[Finding]:
         span = losses[recent]
         ratios = np.array([s.update_ratio for s in last], dtype=np.float64)
         if span[-1] > 0.1 and abs(span[0] - span[-1]) < 0.001 * span[0] and np.nanmax(ratios) < 1e-4:
-            out.append(Finding(
-                "Learning rate too small",
-                f"Over the last 500 epochs the loss moved from {span[0]:.4g} to {span[-1]:.4g}, and each step "
-                f"changes the weights by at most {np.nanmax(ratios):.1e} of their size.",
-                f"Raise the learning rate (now {config.learning_rate:g}) tenfold.",
-            ))
+            out.append(
+                Finding(
+                    "Learning rate too small",
+                    f"Over the last 500 epochs the loss moved from {span[0]:.4g} to {span[-1]:.4g}, and each step "
+                    f"changes the weights by at most {np.nanmax(ratios):.1e} of their size.",
+                    f"Raise the learning rate (now {config.learning_rate:g}) tenfold.",
+                )
+            )
     return out

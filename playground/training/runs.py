@@ -67,7 +67,7 @@ class RunRecord:
             return float(v)
 
         curve = d.get("curve", {})
-        epochs = [int(e) for e in curve.get("epoch", [])][:MAX_CURVE * 2]
+        epochs = [int(e) for e in curve.get("epoch", [])][: MAX_CURVE * 2]
         losses = [num(v) for v in curve.get("loss", [])][: len(epochs)]
         return cls(
             TrainConfig.from_dict(d["config"]),
@@ -129,5 +129,6 @@ def train_run(dataset: Dataset, config: TrainConfig, epochs: int, label: str = "
     seconds = time.perf_counter() - start
     m = trainer.evaluate()
     ce, cv = thin_curve(e, v)
-    return RunRecord(config, trainer.epoch, seconds, m.train_loss, m.test_loss, m.train_accuracy, m.test_accuracy,
-                     ce, cv, label)
+    return RunRecord(
+        config, trainer.epoch, seconds, m.train_loss, m.test_loss, m.train_accuracy, m.test_accuracy, ce, cv, label
+    )

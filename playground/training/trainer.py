@@ -17,8 +17,8 @@ from ..data.dataset import Dataset
 from ..nn import Network, make_optimizer
 from ..nn.regularization import add_block_regularization
 from .config import TrainConfig
-from .insight import layer_stats
 from .diagnose import explain_divergence
+from .insight import layer_stats
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,7 @@ class Trainer:
         self.eval_every = eval_every
         self.epoch = 0
         self.last_stats = None
+        self.last_grads = None
         self.net: Network | None = None
         self.optimizer = None
         self.dataset = Dataset()
@@ -122,6 +123,7 @@ class Trainer:
         self._shuffle_rng = np.random.default_rng([cfg.seed, 1])
         self.epoch = 0
         self.reference_loss = None
+        self.last_stats = self.last_grads = None
         self._encode()
 
     def state(self) -> TrainState:
@@ -245,6 +247,7 @@ class Trainer:
                 total += loss * min(batch, n - start)
             if record:
                 self.last_stats = layer_stats(net, grads, before, blocks, self.X_train)
+                self.last_grads = grads
         self.epoch += 1
         train_loss = total / n
         problem = self._problem(train_loss)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QThread, QTimer, Slot
@@ -30,11 +31,13 @@ from ..data import MAX_CLASSES, Dataset, DatasetError, make_preset, read_csv, sa
 from ..data.csvfile import atomic_write
 from ..data.presets import PRESETS
 from ..training import TrainConfig
+from ..training.runs import RunRecord, thin_curve
 from ..training.session import SessionError
 from .canvas import Canvas
 from .controls import ControlsPanel
 from .data_model import DatasetModel
 from .icon import app_icon
+from .insight_panels import InsightPanels
 from .loss_plot import LossPlot
 from .palette import CLASS_COLORS, CLASS_NAMES
 from .pictures import plot_png
@@ -61,11 +64,15 @@ class MainWindow(QMainWindow):
         self.eraser = False
         self._epoch = 0
         self._running = False
-        self._run_id = 0
         self._latest: Snapshot | None = None
         self._drawn: Snapshot | None = None
+        self._run_id = None
+        self._run_config = self._config
+        self._run_seconds = 0.0
+        self._last_draw_time = 0.0
         self._frames = 0
         self._build()
+        self.insight = InsightPanels(self)
         self.sessions = SessionController(self, home)
         self._wire()
         self._start_worker()
@@ -314,6 +321,8 @@ class MainWindow(QMainWindow):
         self.thread.started.connect(self.worker.run)
         self.worker.snapshot.connect(self._on_snapshot)
         self.worker.stateReady.connect(self.sessions.on_state)
+        self.worker.runFinished.connect(self.insight.runs.add_run)
+        self.insight.send_views()
         self.worker.finished.connect(self.thread.quit)
         self.thread.start()
 
@@ -348,11 +357,14 @@ class MainWindow(QMainWindow):
 
     def _add_losses(self, snap: Snapshot) -> None:
         if snap.run_id != self._run_id:
+            self._finish_run()
             self._run_id = snap.run_id
+            self._run_config = self.config
+            self._run_seconds = 0.0
             self.loss_plot.clear_history()
-            history = getattr(self, "_pending_history", None)
-            if history:  # a restored session: its curve continues where it stopped
-                self.loss_plot.set_history(history)
+        history = getattr(self, "_pending_history", None)
+        if history and snap.restored:  # a restored session: its curve continues where it stopped
+            self.loss_plot.set_history(history)
             self._pending_history = None
         m = snap.metrics
         self.loss_plot.add(
@@ -369,9 +381,16 @@ class MainWindow(QMainWindow):
             if self.loss_plot._stale:
                 self.loss_plot.redraw(min_interval=0.1)
             return
+        previous = self._drawn
         self._drawn = snap
         self._frames += 1
+        if previous is not None and previous.running and previous.run_id == snap.run_id:
+            self._run_seconds += time.perf_counter() - self._last_draw_time
+        self._last_draw_time = time.perf_counter()
         self._add_losses(snap)
+        if snap.metrics is not None and snap.epoch > 0:
+            self._run_result = (snap.epoch, snap.metrics)
+        self.insight.update_from(snap, self.config)
         self.loss_plot.redraw(min_interval=0.1 if snap.running else 0.0)
         if snap.surface_bounds is not None:
             self.canvas.set_surface(snap.surface_bounds, snap.surface_values, snap.surface_rgba, snap.contour)
@@ -395,6 +414,27 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Training… epoch {snap.epoch:,}")
         else:
             self.statusBar().showMessage(f"Paused at epoch {snap.epoch:,}" if snap.epoch else "Ready: press Train")
+
+    def _finish_run(self) -> None:
+        """Keep the run that just ended (reset, new shape, opened session) in the Runs panel."""
+        result = getattr(self, "_run_result", None)
+        self._run_result = None
+        if result is None or self._run_id is None:
+            return
+        epochs, m = result
+        curve_epochs, curve_losses = thin_curve(*self.loss_plot.train.data())
+        run = RunRecord(
+            self._run_config,
+            epochs,
+            self._run_seconds,
+            m.train_loss,
+            m.test_loss,
+            m.train_accuracy,
+            m.test_accuracy,
+            curve_epochs,
+            curve_losses,
+        )
+        self.insight.runs.add_run(run)
 
     def _show_notice(self, text: str, sticky: bool) -> None:
         """Show a notice; a divergence explanation stays until the next run, others fade after 8 s."""
@@ -605,7 +645,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 15000)
 
     def extra_session_fields(self) -> dict:
-        return {}
+        return {"runs": self.insight.runs.to_list()}
 
     def save_session(self) -> None:
         path = getattr(self, "_session_path", None)
@@ -633,6 +673,7 @@ class MainWindow(QMainWindow):
         self.worker.send(Command.LOAD, (session.dataset, session.config, session.state))
         self._pending_history = session.history
         extra = session.extra or {}
+        self.insight.runs.load(extra.get("runs", []))
         view = extra.get("view")
         if isinstance(view, list) and len(view) == 4 and all(isinstance(v, (int, float)) for v in view):
             self.canvas.setRange(xRange=view[:2], yRange=view[2:], padding=0)

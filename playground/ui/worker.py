@@ -17,6 +17,8 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from ..data import Dataset
 from ..training import Metrics, TrainConfig, Trainer
+from ..training.insight import hidden_space, neuron_maps
+from ..training.runs import train_run
 from ..training.surface import evaluate_surface, level_segments
 from ..training.trainer import TrainState
 from .palette import class_image
@@ -24,6 +26,16 @@ from .palette import class_image
 SURFACE_RESOLUTION = 160
 MIN_RESOLUTION = 64
 SURFACE_BUDGET = 4e8  # multiply-adds per surface, about 20-40 ms here
+
+
+def _neuron_display(values: np.ndarray, activation: str) -> np.ndarray:
+    """Map a neuron's outputs to 0..1 for the diverging colour map (0.5 = the activation's zero)."""
+    if activation == "sigmoid":
+        return values
+    if activation == "tanh":
+        return (values + 1.0) / 2.0
+    scale = float(np.max(np.abs(values))) or 1.0
+    return 0.5 + 0.5 * values / scale
 
 
 def surface_resolution(net) -> int:
@@ -48,12 +60,32 @@ class Snapshot:
     contour: np.ndarray | None = None  # (2m, 2): the 0.5 level as pairs of points, one pair a segment
     diverged: bool = False
     notice: str = ""  # a message for the user (reset, divergence, no data)
+    focus: tuple | None = None  # the neuron whose map the surface shows, if not the output
+    neuron_maps: list | None = None  # per layer after the input: (width, res, res) float32
+    blocks: list | None = None  # per layer: [W; b] copies
+    grads: list | None = None  # per layer: [dW; db] of the last recorded step
+    layer_stats: list | None = None  # insight.LayerStats per layer, from the last recorded step
+    hidden_mesh: np.ndarray | None = None
+    hidden_points: np.ndarray | None = None
+    hidden_labels: np.ndarray | None = None
+    activation: str = ""
+    restored: bool = False  # the first snapshot after a session was loaded
     layer_sizes: list = field(default_factory=list)
     output: str = ""
 
 
 class Command:
-    PLAY, PAUSE, STEP, DATA, CONFIG, RESET, VIEW, STOP, LOAD, STATE = range(10)
+    PLAY, PAUSE, STEP, DATA, CONFIG, RESET, VIEW, STOP, LOAD, STATE, VIEWS, SET_PARAM, SWEEP, CANCEL = range(14)
+
+
+@dataclass
+class Views:
+    """What the open insight panels need from each snapshot (nothing, when they are closed)."""
+
+    network: bool = False  # neuron maps, weights and gradients
+    health: bool = False  # per-layer statistics
+    hidden: tuple | None = None  # (layer, i, j) for the hidden-space view
+    focus: tuple | None = None  # (layer, neuron): show this neuron's map on the canvas instead of the output
 
 
 @dataclass
@@ -69,6 +101,7 @@ class SavedState:
 class TrainingWorker(QObject):
     snapshot = Signal(object)
     stateReady = Signal(object)  # SavedState, answering Command.STATE
+    runFinished = Signal(object)  # runs.RunRecord of a sweep run
     finished = Signal()
 
     def __init__(self, dataset: Dataset, config: TrainConfig, bounds, max_fps: float = 30.0, state=None):
@@ -117,15 +150,21 @@ class TrainingWorker(QObject):
         self._rate = 0.0
         self._surface_done = 0.0
         self._surface_cost = 0.0
+        self._views = Views()
         self._emit()
         next_emit = time.perf_counter() + self._interval
         while not self.stop_event.is_set():
             dirty = self._drain(block=not self._running)
             if self.stop_event.is_set():
                 break
+            if self._sweep is not None:
+                self._run_sweep()
+                continue
             if self._running or self._step_requested:
                 self._step_requested = False
-                self._train_one()
+                # Record layer statistics on the step just before a snapshot, if a panel shows them.
+                record = (self._views.network or self._views.health) and time.perf_counter() >= next_emit
+                self._train_one(record)
             now = time.perf_counter()
             if dirty or (self._pending_epochs and now >= next_emit):
                 self._emit()
@@ -140,6 +179,8 @@ class TrainingWorker(QObject):
     def _drain(self, block: bool) -> bool:
         """Apply every queued command; when idle, wait for one. True if the view must be redrawn."""
         self._step_requested = False
+        if not hasattr(self, "_sweep"):
+            self._sweep = None
         dirty = False
         while True:
             if not block and self.commands.empty():  # the common case, without raising queue.Empty
@@ -184,8 +225,22 @@ class TrainingWorker(QObject):
                     trainer.restore(state)
                 self._new_run("")
                 self._running = False
+                self._restored = True
             elif kind == Command.STATE:
                 self.stateReady.emit(SavedState(payload, trainer.state(), trainer.dataset, trainer.config))
+            elif kind == Command.VIEWS:
+                self._views = payload
+            elif kind == Command.SET_PARAM:
+                layer, row, col, value = payload
+                blocks = trainer.net.blocks()
+                if 0 <= layer < len(blocks) and 0 <= row < blocks[layer].shape[0] and 0 <= col < blocks[layer].shape[1]:
+                    blocks[layer][row, col] = value
+                    trainer.reference_loss = None
+            elif kind == Command.SWEEP:
+                self._running = False
+                self._sweep = list(payload)  # [(label, config), ...], epochs
+            elif kind == Command.CANCEL:
+                self._sweep = None
 
     def _new_run(self, notice: str) -> None:
         self._run_id += 1
@@ -197,14 +252,38 @@ class TrainingWorker(QObject):
 
     # -- training ------------------------------------------------------------------------------
 
-    def _train_one(self) -> None:
+    def _run_sweep(self) -> None:
+        """Train the sweep's runs one after another on the current data, each from a fresh network."""
+        runs, epochs = self._sweep
+        self._sweep = None
+        for k, (label, config) in enumerate(runs):
+            self._notice = f"Sweep: run {k + 1} of {len(runs)} ({label})…"
+            self._emit()
+            cancelled = []
+
+            def should_stop(cancelled=cancelled):
+                if self.stop_event.is_set() or not self.commands.empty():
+                    cancelled.append(True)
+                    return True
+                return False
+
+            record = train_run(self._trainer.dataset, config, epochs, label, should_stop)
+            self.runFinished.emit(record)
+            if cancelled:
+                self._notice = "Sweep stopped."
+                break
+        else:
+            self._notice = f"Sweep finished: {len(runs)} runs are in the Runs panel."
+        self._emit()
+
+    def _train_one(self, record: bool = False) -> None:
         trainer = self._trainer
         limit = trainer.config.max_epochs
         if limit and trainer.epoch >= limit:
             self._running = False
             self._notice = f"Reached the epoch limit ({limit:,}). Raise it or set 'no limit' to go on."
             return
-        result = trainer.step()
+        result = trainer.step(record=record)
         if result.diverged:
             self._running = False
             self._diverged = trainer.n_train > 0
@@ -237,13 +316,49 @@ class TrainingWorker(QObject):
             notice=self._notice,
             layer_sizes=list(trainer.net.layer_sizes),
             output=trainer.net.output_name,
+            activation=trainer.net.activation_name,
+            restored=getattr(self, "_restored", False),
         )
+        self._restored = False
+        self._add_insight(snap)
         self._pending_epochs.clear()
         self._pending_losses.clear()
         if not self._diverged:
             self._notice = ""  # shown once; a divergence stays until the next run
         self._add_surface(snap, force=not self._running)
         self.snapshot.emit(snap)
+
+    def _add_neuron_surface(self, snap: Snapshot, net, focus) -> None:
+        layer, index = focus
+        res = surface_resolution(net)
+        maps = neuron_maps(net, self._bounds, res)
+        values = maps[layer - 1][index]
+        activation = net.activation_name if layer < net.n_layers else "sigmoid"
+        if layer == net.n_layers and net.output_name == "softmax":
+            activation = "sigmoid"  # a class probability
+        if not np.all(np.isfinite(values)):
+            return
+        snap.focus = focus
+        snap.surface_bounds = tuple(self._bounds)
+        snap.surface_values = _neuron_display(values, activation).astype(np.float32)
+        snap.contour = None
+
+    def _add_insight(self, snap: Snapshot) -> None:
+        views, trainer = self._views, self._trainer
+        net = trainer.net
+        if views.network:
+            snap.neuron_maps = neuron_maps(net, self._bounds)
+            snap.blocks = [b.copy() for b in net.blocks()]
+            stats_grads = getattr(trainer, "last_grads", None)
+            snap.grads = None if stats_grads is None else [g.copy() for g in stats_grads]
+        if views.network or views.health:
+            snap.layer_stats = trainer.last_stats
+        if views.hidden is not None:
+            layer, i, j = views.hidden
+            if 1 <= layer < net.n_layers and max(i, j) < net.layer_sizes[layer]:
+                ds = trainer.dataset
+                snap.hidden_mesh, snap.hidden_points = hidden_space(net, layer, i, j, self._bounds, ds.X)
+                snap.hidden_labels = ds.y
 
     def _add_surface(self, snap: Snapshot, force: bool) -> None:
         """Add the decision surface, unless drawing surfaces would take more than a quarter of the
@@ -253,6 +368,10 @@ class TrainingWorker(QObject):
         if not force and now - self._surface_done < 3.0 * self._surface_cost:
             return
         net = self._trainer.net
+        focus = self._views.focus
+        if focus is not None and 1 <= focus[0] <= net.n_layers and focus[1] < net.layer_sizes[focus[0]]:
+            self._add_neuron_surface(snap, net, focus)
+            return
         surface = evaluate_surface(net, self._bounds, surface_resolution(net))
         self._surface_done = time.perf_counter()
         self._surface_cost = self._surface_done - now

@@ -10,7 +10,6 @@ from playground.training.insight import (
     LayerStats,
     findings,
     hidden_space,
-    layer_stats,
     neuron_maps,
 )
 

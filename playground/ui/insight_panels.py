@@ -1,0 +1,116 @@
+"""The "look inside" panels as dock widgets, and what they ask of the worker.
+
+Each panel costs work only while it is visible: the window tells the worker which extras to compute
+(``worker.Views``) whenever a panel is shown or hidden, or its choices change.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QDockWidget
+
+from .insight_views import HealthView, HiddenSpaceView, RunsView
+from .network_view import NetworkView
+from .worker import Command, Views
+
+
+class InsightPanels(QObject):
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.network = NetworkView()
+        self.hidden = HiddenSpaceView()
+        self.health = HealthView()
+        self.runs = RunsView()
+        self.focus: tuple | None = None
+        self.docks = {}
+        area = Qt.DockWidgetArea.RightDockWidgetArea
+        for key, title, widget in (
+            ("network", "Network", self.network),
+            ("health", "Gradients && health", self.health),
+            ("hidden", "Hidden space", self.hidden),
+            ("runs", "Runs", self.runs),
+        ):
+            dock = QDockWidget(title.replace("&&", "&"), window)
+            dock.setObjectName(f"{key}Dock")
+            dock.setWidget(widget)
+            window.addDockWidget(area, dock)
+            self.docks[key] = dock
+        window.tabifyDockWidget(self.docks["health"], self.docks["hidden"])
+        window.tabifyDockWidget(self.docks["hidden"], self.docks["runs"])
+        self.docks["health"].raise_()
+        view_menu = window.menuBar().addMenu("&View")
+        for dock in self.docks.values():
+            view_menu.addAction(dock.toggleViewAction())
+            dock.visibilityChanged.connect(self.send_views)
+        for key in ("hidden", "runs", "health"):
+            self.docks[key].hide()
+        self.network.neuronClicked.connect(self.toggle_focus)
+        self.network.weightEdited.connect(self.set_weight)
+        self.hidden.choiceChanged.connect(self.send_views)
+        self.runs.sweepRequested.connect(self._sweep)
+        self.runs.sweep_button.clicked.connect(lambda: self.runs.request_sweep(self.window.config))
+        escape = QShortcut(QKeySequence("Escape"), window)
+        escape.activated.connect(lambda: self.toggle_focus(-1, -1))
+
+    def visible(self, key: str) -> bool:
+        dock = self.docks[key]
+        return dock.isVisible() and not dock.visibleRegion().isEmpty() or (dock.isVisible() and dock.isFloating())
+
+    def show_all(self) -> None:
+        for dock in self.docks.values():
+            dock.show()
+        for key in ("health", "hidden", "runs"):  # untabify so all are on screen at once
+            self.docks[key].setFloating(False)
+        self.window.splitDockWidget(self.docks["network"], self.docks["health"], Qt.Orientation.Vertical)
+        self.window.splitDockWidget(self.docks["health"], self.docks["hidden"], Qt.Orientation.Horizontal)
+        self.window.splitDockWidget(self.docks["hidden"], self.docks["runs"], Qt.Orientation.Horizontal)
+        self.send_views()
+
+    @Slot()
+    def send_views(self, *_) -> None:
+        window = self.window
+        if getattr(window, "worker", None) is None:
+            return
+        views = Views(
+            network=self.docks["network"].isVisible(),
+            health=self.docks["health"].isVisible(),
+            hidden=self.hidden.choice() if self.docks["hidden"].isVisible() else None,
+            focus=self.focus,
+        )
+        window.worker.send(Command.VIEWS, views)
+
+    @Slot(int, int)
+    def toggle_focus(self, layer: int, neuron: int) -> None:
+        """Show a neuron's map on the canvas; the same neuron again (or Esc) goes back to the output."""
+        target = (layer, neuron) if layer >= 1 else None
+        self.focus = None if target == self.focus else target
+        bar = self.window.statusBar()
+        if self.focus is None:
+            bar.showMessage("The canvas shows the network's output.", 4000)
+        else:
+            bar.showMessage(
+                f"The canvas shows layer {layer}, neuron {neuron + 1}. Click it again or press Esc to see the output."
+            )
+        self.send_views()
+
+    @Slot(int, int, int, float)
+    def set_weight(self, layer: int, row: int, col: int, value: float) -> None:
+        self.window.worker.send(Command.SET_PARAM, (layer, row, col, value))
+        self.window.statusBar().showMessage(f"Weight set to {value:g}.", 4000)
+
+    def _sweep(self, runs, epochs) -> None:
+        self.window.worker.send(Command.SWEEP, (runs, epochs))
+        self.window.statusBar().showMessage(f"Sweeping {len(runs)} runs of {epochs} epochs…")
+
+    def update_from(self, snap, config) -> None:
+        if snap.neuron_maps is not None and self.docks["network"].isVisible():
+            self.network.update_from(snap)
+        if self.docks["health"].isVisible():
+            m = snap.metrics
+            self.health.update_from(snap, config, m.train_loss if m else float("nan"))
+        if self.docks["hidden"].isVisible():
+            self.hidden.update_from(snap)
+        elif snap.layer_sizes:
+            self.hidden.set_layers(snap.layer_sizes)

@@ -1,0 +1,343 @@
+"""The hidden-space, health and runs panels. Each draws what the worker computed; none trains anything."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..data import MAX_CLASSES
+from ..training.insight import HealthHistory, findings
+from ..training.runs import SWEEPABLE, RunRecord, parse_sweep_values, sweep_config
+from .palette import CLASS_COLORS
+
+LAYER_COLORS = [
+    (0, 114, 178),
+    (213, 94, 0),
+    (0, 158, 115),
+    (204, 121, 167),
+    (86, 180, 233),
+    (230, 159, 0),
+    (90, 90, 90),
+    (240, 228, 66),
+    (0, 0, 0),
+    (150, 60, 200),
+]
+
+
+class HiddenSpaceView(QWidget):
+    """ConvNetJS's view: the input grid warped into two hidden neurons' activation space."""
+
+    choiceChanged = Signal(object)  # (layer, i, j) or None
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("hiddenSpaceView")
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        self.layer = QComboBox()
+        self.layer.setObjectName("hiddenLayer")
+        self.i = QSpinBox()
+        self.i.setObjectName("hiddenNeuronI")
+        self.j = QSpinBox()
+        self.j.setObjectName("hiddenNeuronJ")
+        for label, w in (("Layer", self.layer), ("neuron", self.i), ("against neuron", self.j)):
+            row.addWidget(QLabel(label))
+            row.addWidget(w)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.plot = pg.PlotWidget()
+        self.plot.setBackground("w")
+        self.plot.setLabel("bottom", "neuron i")
+        self.plot.setLabel("left", "neuron j")
+        self.mesh = self.plot.plot(pen=pg.mkPen((150, 150, 150), width=1), connect="finite")
+        self.points = [
+            pg.ScatterPlotItem(size=6, brush=pg.mkBrush(*c), pen=pg.mkPen("w", width=0.5))
+            for c in CLASS_COLORS[:MAX_CLASSES]
+        ]
+        for item in self.points:
+            self.plot.addItem(item)
+        layout.addWidget(self.plot)
+        self._sizes: list[int] = []
+        self.message = QLabel("")
+        layout.addWidget(self.message)
+        for w in (self.layer, self.i, self.j):
+            (w.currentIndexChanged if isinstance(w, QComboBox) else w.valueChanged).connect(self._changed)
+
+    def set_layers(self, sizes: list[int]) -> None:
+        if sizes == self._sizes:
+            return
+        self._sizes = list(sizes)
+        hidden = sizes[1:-1]
+        for w in (self.layer, self.i, self.j):
+            w.blockSignals(True)
+        self.layer.clear()
+        for k, width in enumerate(hidden, start=1):
+            self.layer.addItem(f"{k} ({width} neurons)", k)
+        self._limit()
+        for w in (self.layer, self.i, self.j):
+            w.blockSignals(False)
+        self.message.setText("" if hidden else "This network has no hidden layer to look into.")
+        self._changed()
+
+    def _limit(self) -> None:
+        layer = self.layer.currentData()
+        width = self._sizes[layer] if layer else 1
+        self.i.setRange(1, max(width, 1))
+        self.j.setRange(1, max(width, 1))
+        if width > 1 and self.j.value() == self.i.value():
+            self.j.setValue(2 if self.i.value() == 1 else 1)
+
+    def choice(self):
+        layer = self.layer.currentData()
+        if not layer:
+            return None
+        return (layer, self.i.value() - 1, self.j.value() - 1)
+
+    def _changed(self, *_):
+        self._limit()
+        self.choiceChanged.emit(self.choice())
+
+    def update_from(self, snap) -> None:
+        self.set_layers(snap.layer_sizes)
+        if snap.hidden_mesh is None:
+            return
+        self.mesh.setData(snap.hidden_mesh[:, 0], snap.hidden_mesh[:, 1], connect="finite")
+        P, y = snap.hidden_points, snap.hidden_labels
+        for k, item in enumerate(self.points):
+            mine = y == k
+            item.setData(P[mine, 0], P[mine, 1])
+
+
+class HealthView(QWidget):
+    """Per-layer gradient norm, weight norm and update/weight ratio over time (log scale), unit saturation,
+    and plain-language findings."""
+
+    STATS = {"Gradient norm": "grad_norm", "Weight norm": "weight_norm", "Update / weight": "update_ratio"}
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("healthView")
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        self.stat = QComboBox()
+        self.stat.setObjectName("healthStat")
+        self.stat.addItems(list(self.STATS))
+        row.addWidget(QLabel("Show"))
+        row.addWidget(self.stat)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.plot = pg.PlotWidget()
+        self.plot.setBackground("w")
+        self.plot.setLogMode(y=True)
+        self.plot.setLabel("bottom", "epoch")
+        self.plot.addLegend(offset=(-10, 10))
+        layout.addWidget(self.plot, 1)
+        self.units = QLabel("")
+        self.units.setObjectName("unitHealth")
+        self.units.setWordWrap(True)
+        layout.addWidget(self.units)
+        self.findings_label = QLabel("")
+        self.findings_label.setObjectName("findings")
+        self.findings_label.setWordWrap(True)
+        self.findings_label.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.findings_label)
+        self.history = HealthHistory()
+        self.curves: list = []
+        self.current_findings = []
+        self._run_id = None
+        self.stat.currentIndexChanged.connect(self._redraw)
+
+    def update_from(self, snap, config, loss: float) -> None:
+        if snap.run_id != self._run_id:
+            self._run_id = snap.run_id
+            self.history.clear()
+        if snap.layer_stats is None:
+            return
+        if not self.history.epochs or self.history.epochs[-1] != snap.epoch:
+            self.history.add(snap.epoch, snap.layer_stats, loss)
+        self._redraw()
+        stats = snap.layer_stats
+        parts = []
+        for k, s in enumerate(stats[:-1], start=1):
+            if not math.isnan(s.saturated):
+                parts.append(f"layer {k}: {s.saturated:.0%} saturated")
+            if not math.isnan(s.dead):
+                parts.append(f"layer {k}: {s.dead:.0%} dead")
+        self.units.setText("Units: " + ", ".join(parts) if parts else "")
+        self.current_findings = findings(self.history, config, snap.activation)
+        if self.current_findings:
+            html = "".join(f"<p><b>{f.title}.</b> {f.evidence} <i>{f.advice}</i></p>" for f in self.current_findings)
+        else:
+            html = "<p>No problems seen: gradients flow through every layer.</p>"
+        self.findings_label.setText(html)
+
+    def _redraw(self, *_):
+        series = self.history.series(self.STATS[self.stat.currentText()])
+        epochs = np.array(self.history.epochs[-len(series) :]) if len(series) else np.zeros(0)
+        n_layers = series.shape[1] if series.ndim == 2 else 0
+        while len(self.curves) < n_layers:
+            k = len(self.curves)
+            color = LAYER_COLORS[k % len(LAYER_COLORS)]
+            self.curves.append(self.plot.plot(pen=pg.mkPen(color, width=2), name=f"layer {k + 1}"))
+        for k, curve in enumerate(self.curves):
+            if k < n_layers:
+                v = series[:, k]
+                ok = np.isfinite(v) & (v > 0)
+                curve.setData(epochs[ok], v[ok])
+            else:
+                curve.setData([], [])
+
+
+class RunsView(QWidget):
+    """Finished runs with their settings and results; checked runs' loss curves overlaid; sweeps."""
+
+    sweepRequested = Signal(object, int)  # [(label, config), ...], epochs
+
+    COLUMNS = ["", "Run", "Settings", "Train loss", "Test loss", "Train acc", "Test acc", "Epochs", "Time"]
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("runsView")
+        self.runs: list[RunRecord] = []
+        layout = QVBoxLayout(self)
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setObjectName("runsTable")
+        self.table.setHorizontalHeaderLabels(self.COLUMNS)
+        self.table.verticalHeader().hide()
+        self.table.itemChanged.connect(self._redraw)
+        layout.addWidget(self.table, 1)
+        self.plot = pg.PlotWidget()
+        self.plot.setObjectName("runsPlot")
+        self.plot.setBackground("w")
+        self.plot.setLabel("bottom", "epoch")
+        self.plot.setLabel("left", "train loss")
+        self.plot.setLogMode(y=True)
+        self.legend = self.plot.addLegend(offset=(-10, 10))
+        layout.addWidget(self.plot, 1)
+        row = QHBoxLayout()
+        self.parameter = QComboBox()
+        self.parameter.setObjectName("sweepParameter")
+        for key, (label, _) in SWEEPABLE.items():
+            self.parameter.addItem(label, key)
+        self.values = QLineEdit("0.001, 0.01, 0.1, 1")
+        self.values.setObjectName("sweepValues")
+        self.epochs = QSpinBox()
+        self.epochs.setObjectName("sweepEpochs")
+        self.epochs.setRange(1, 100_000)
+        self.epochs.setValue(500)
+        self.epochs.setSuffix(" epochs")
+        self.sweep_button = QPushButton("Sweep")
+        self.sweep_button.setObjectName("sweepButton")
+        self.sweep_message = QLabel("")
+        self.sweep_message.setObjectName("sweepMessage")
+        self.sweep_message.setStyleSheet("color: #b34700;")
+        for w in (QLabel("Sweep"), self.parameter, self.values, self.epochs, self.sweep_button):
+            row.addWidget(w)
+        layout.addLayout(row)
+        layout.addWidget(self.sweep_message)
+        self.parameter.currentIndexChanged.connect(self._example)
+        self.base_config = None
+
+    def _example(self, *_):
+        examples = {
+            "learning_rate": "0.001, 0.01, 0.1, 1",
+            "width": "2, 4, 8, 16",
+            "activation": "sigmoid, tanh, relu",
+            "batch_size": "1, 10, 50, 0",
+        }
+        self.values.setText(examples[self.parameter.currentData()])
+
+    def request_sweep(self, base_config) -> bool:
+        parameter = self.parameter.currentData()
+        try:
+            values = parse_sweep_values(parameter, self.values.text())
+            runs = [
+                (f"{self.parameter.currentText().lower()} {v}", sweep_config(base_config, parameter, v)) for v in values
+            ]
+        except ValueError as exc:
+            self.sweep_message.setText(str(exc))
+            return False
+        self.sweep_message.setText("")
+        self.sweepRequested.emit(runs, self.epochs.value())
+        return True
+
+    def add_run(self, run: RunRecord, checked: bool = True) -> None:
+        self.runs.append(run)
+        row = self.table.rowCount()
+        self.table.blockSignals(True)
+        self.table.insertRow(row)
+        box = QTableWidgetItem()
+        box.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+        box.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.table.setItem(row, 0, box)
+
+        def fmt(v, pct=False):
+            return "–" if not math.isfinite(v) else (f"{100 * v:.1f} %" if pct else f"{v:.4f}")
+
+        cells = [
+            run.label or f"run {row + 1}",
+            run.summary(),
+            fmt(run.train_loss),
+            fmt(run.test_loss),
+            fmt(run.train_accuracy, True),
+            fmt(run.test_accuracy, True),
+            f"{run.epochs:,}",
+            f"{run.seconds:.1f} s",
+        ]
+        for col, text in enumerate(cells, start=1):
+            item = QTableWidgetItem(text)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            self.table.setItem(row, col, item)
+        self.table.blockSignals(False)
+        self.table.resizeColumnsToContents()
+        self._redraw()
+
+    def checked(self) -> list[int]:
+        return [r for r in range(self.table.rowCount()) if self.table.item(r, 0).checkState() == Qt.CheckState.Checked]
+
+    def set_checked(self, row: int, on: bool) -> None:
+        self.table.item(row, 0).setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+
+    def _redraw(self, *_):
+        self.plot.clear()
+        self.legend.clear()
+        for k, row in enumerate(self.checked()):
+            run = self.runs[row]
+            color = LAYER_COLORS[k % len(LAYER_COLORS)]
+            ok = np.isfinite(run.curve_losses) & (run.curve_losses > 0)
+            self.plot.plot(
+                run.curve_epochs[ok],
+                run.curve_losses[ok],
+                pen=pg.mkPen(color, width=2),
+                name=self.table.item(row, 1).text(),
+            )
+
+    def overlaid(self) -> int:
+        return len([i for i in self.plot.listDataItems()])
+
+    def to_list(self) -> list[dict]:
+        return [r.to_dict() for r in self.runs]
+
+    def load(self, entries) -> None:
+        self.runs.clear()
+        self.table.setRowCount(0)
+        for entry in entries if isinstance(entries, list) else []:
+            try:
+                self.add_run(RunRecord.from_dict(entry), checked=False)
+            except (KeyError, TypeError, ValueError):
+                continue  # a damaged entry: skip it, keep the rest

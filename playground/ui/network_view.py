@@ -1,0 +1,226 @@
+"""The network drawn as layers of neurons, TensorFlow-Playground style, and more.
+
+Each neuron shows a thumbnail of its own output over the input plane (computed in the worker). Links are
+drawn with width from the weight's magnitude and colour from its sign. Hovering a neuron or a link shows
+its bias or weight and the current gradient; clicking a neuron shows its map large on the canvas; clicking
+a link lets you type a new weight. Wide layers show their first neurons and a "+N more" marker, so a
+64-neuron layer stays legible.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QGraphicsLineItem,
+    QGraphicsPixmapItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+    QInputDialog,
+)
+
+from .palette import CLASS_COLORS, binary_lut
+
+MAX_SHOWN = 10  # neurons drawn per layer; the rest are summarised
+NODE = 34  # pixels per neuron thumbnail
+COLUMN = 110
+ROW = 44
+POSITIVE = QColor(*CLASS_COLORS[1])
+NEGATIVE = QColor(*CLASS_COLORS[0])
+
+
+def _display(values: np.ndarray, activation: str) -> np.ndarray:
+    if activation == "sigmoid":
+        return values
+    if activation == "tanh":
+        return (values + 1.0) / 2.0
+    scale = float(np.max(np.abs(values))) or 1.0
+    return 0.5 + 0.5 * values / scale
+
+
+class _Node(QGraphicsPixmapItem):
+    def __init__(self, view, layer: int, index: int):
+        super().__init__()
+        self.view, self.layer, self.index = view, layer, index
+        self.setAcceptHoverEvents(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setShapeMode(QGraphicsPixmapItem.ShapeMode.BoundingRectShape)
+
+    def mousePressEvent(self, event):
+        self.view.neuronClicked.emit(self.layer, self.index)
+        event.accept()
+
+    def hoverEnterEvent(self, event):
+        self.setToolTip(self.view.describe_neuron(self.layer, self.index))
+
+
+class _Link(QGraphicsLineItem):
+    def __init__(self, view, layer: int, i: int, j: int, a: QPointF, b: QPointF):
+        super().__init__(a.x(), a.y(), b.x(), b.y())
+        self.view, self.layer, self.i, self.j = view, layer, i, j
+        self.setAcceptHoverEvents(True)
+        self.setZValue(-1)
+
+    def shape(self):  # a wider target than the hairline, so thin links can be hovered and clicked
+        from PySide6.QtGui import QPainterPath, QPainterPathStroker
+
+        path = QPainterPath(self.line().p1())
+        path.lineTo(self.line().p2())
+        stroker = QPainterPathStroker()
+        stroker.setWidth(6)
+        return stroker.createStroke(path)
+
+    def hoverEnterEvent(self, event):
+        self.setToolTip(self.view.describe_link(self.layer, self.i, self.j))
+
+    def mousePressEvent(self, event):
+        self.view.edit_link_dialog(self.layer, self.i, self.j)
+        event.accept()
+
+
+class NetworkView(QGraphicsView):
+    neuronClicked = Signal(int, int)  # layer (1 = first hidden), neuron
+    weightEdited = Signal(int, int, int, float)  # weight layer, row (fan_in = bias), column, value
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("networkView")
+        self.setScene(QGraphicsScene(self))
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setMinimumHeight(200)
+        self._lut = binary_lut()
+        self._sizes: list[int] = []
+        self._nodes: dict[tuple[int, int], _Node] = {}
+        self._links: dict[tuple[int, int, int], _Link] = {}
+        self._blocks = None
+        self._grads = None
+        self.activation = "tanh"
+
+    # -- structure -------------------------------------------------------------------------------
+
+    def _shown(self, size: int) -> int:
+        return min(size, MAX_SHOWN)
+
+    def _position(self, layer: int, index: int) -> QPointF:
+        shown = self._shown(self._sizes[layer])
+        top = -(shown - 1) * ROW / 2
+        return QPointF(layer * COLUMN, top + index * ROW)
+
+    def _rebuild(self, sizes: list[int]) -> None:
+        scene = self.scene()
+        scene.clear()
+        self._nodes.clear()
+        self._links.clear()
+        self._sizes = list(sizes)
+        for layer in range(len(sizes) - 1):
+            for i in range(self._shown(sizes[layer])):
+                for j in range(self._shown(sizes[layer + 1])):
+                    a, b = self._position(layer, i), self._position(layer + 1, j)
+                    link = _Link(self, layer, i, j, a, b)
+                    scene.addItem(link)
+                    self._links[(layer, i, j)] = link
+        for layer, size in enumerate(sizes):
+            for i in range(self._shown(size)):
+                p = self._position(layer, i)
+                if layer == 0:
+                    box = QGraphicsRectItem(QRectF(p.x() - NODE / 2, p.y() - NODE / 2, NODE, NODE))
+                    box.setBrush(QBrush(QColor(245, 245, 245)))
+                    box.setToolTip(f"input x{i + 1}")
+                    scene.addItem(box)
+                    text = QGraphicsSimpleTextItem(f"x{i + 1}")
+                    text.setPos(p.x() - 7, p.y() - 8)
+                    scene.addItem(text)
+                    continue
+                node = _Node(self, layer, i)
+                node.setOffset(p.x() - NODE / 2, p.y() - NODE / 2)
+                scene.addItem(node)
+                self._nodes[(layer, i)] = node
+            if size > MAX_SHOWN:
+                more = QGraphicsSimpleTextItem(f"+{size - MAX_SHOWN} more")
+                bottom = self._position(layer, MAX_SHOWN - 1)
+                more.setPos(bottom.x() - 24, bottom.y() + NODE / 2 + 2)
+                scene.addItem(more)
+        for layer in range(len(sizes)):
+            label = "input" if layer == 0 else "output" if layer == len(sizes) - 1 else f"layer {layer}"
+            text = QGraphicsSimpleTextItem(label)
+            top = self._position(layer, 0)
+            text.setPos(top.x() - 20, top.y() - NODE / 2 - 20)
+            scene.addItem(text)
+        self.setSceneRect(scene.itemsBoundingRect().adjusted(-10, -10, 10, 10))
+        self.fitInView(self.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        if self.scene().items():
+            self.fitInView(self.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+
+    # -- live data -------------------------------------------------------------------------------
+
+    def update_from(self, snap) -> None:
+        if snap.neuron_maps is None or snap.blocks is None:
+            return
+        if snap.layer_sizes != self._sizes:
+            self._rebuild(snap.layer_sizes)
+        self.activation = snap.activation
+        self._blocks, self._grads = snap.blocks, snap.grads
+        last = len(snap.layer_sizes) - 1
+        for (layer, i), node in self._nodes.items():
+            values = snap.neuron_maps[layer - 1][i]
+            activation = snap.activation if layer < last else "sigmoid"
+            node.setPixmap(self._thumbnail(values, activation))
+        weights = [b[:-1] for b in snap.blocks]
+        biggest = max((float(np.max(np.abs(W))) for W in weights), default=1.0) or 1.0
+        for (layer, i, j), link in self._links.items():
+            w = float(weights[layer][i, j])
+            pen = QPen(POSITIVE if w > 0 else NEGATIVE)
+            pen.setWidthF(0.4 + 4.0 * min(1.0, abs(w) / biggest))
+            link.setPen(pen)
+
+    def _thumbnail(self, values: np.ndarray, activation: str) -> QPixmap:
+        shown = np.clip(_display(values, activation), 0.0, 1.0)
+        rgb = self._lut[(shown * 255).astype(np.uint8)]
+        rgb = np.ascontiguousarray(rgb[::-1])  # row 0 is the lowest y: flip for an image
+        h, w, _ = rgb.shape
+        image = QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+        return QPixmap.fromImage(image).scaled(NODE, NODE)
+
+    # -- reading and editing ---------------------------------------------------------------------
+
+    def describe_neuron(self, layer: int, index: int) -> str:
+        if self._blocks is None or layer - 1 >= len(self._blocks):
+            return ""
+        bias = float(self._blocks[layer - 1][-1, index])
+        text = f"layer {layer}, neuron {index + 1}\nbias {bias:.4g}"
+        if self._grads is not None:
+            text += f"\ngradient {float(self._grads[layer - 1][-1, index]):.3g}"
+        return text + "\nclick: show its map on the canvas"
+
+    def describe_link(self, layer: int, i: int, j: int) -> str:
+        if self._blocks is None or layer >= len(self._blocks):
+            return ""
+        w = float(self._blocks[layer][i, j])
+        src = f"x{i + 1}" if layer == 0 else f"layer {layer} neuron {i + 1}"
+        dst = "output" if layer == len(self._blocks) - 1 else f"layer {layer + 1} neuron {j + 1}"
+        text = f"weight {src} → {dst}: {w:.4g}"
+        if self._grads is not None:
+            text += f"\ngradient {float(self._grads[layer][i, j]):.3g}"
+        return text + "\nclick to type a new value"
+
+    def edit_link_dialog(self, layer: int, i: int, j: int) -> None:
+        if self._blocks is None:
+            return
+        current = float(self._blocks[layer][i, j])
+        value, ok = QInputDialog.getDouble(
+            self, "Edit weight", self.describe_link(layer, i, j).split("\n")[0], current, -1e6, 1e6, 6
+        )
+        if ok:
+            self.weightEdited.emit(layer, i, j, value)
+
+    def link_items(self):
+        return self._links
+
+    def node_items(self):
+        return self._nodes
