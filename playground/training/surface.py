@@ -63,8 +63,12 @@ def level_segments(values: np.ndarray, bounds, level: float = 0.5) -> np.ndarray
     with np.errstate(divide="ignore", invalid="ignore"):
         th = v[:, :-1] / (v[:, :-1] - v[:, 1:])
         tv = v[:-1, :] / (v[:-1, :] - v[1:, :])
-    hx = xs[:-1] + np.nan_to_num(th) * (xs[1] - xs[0])  # (h, w-1) x of the crossing, y = ys[j]
-    vy = ys[:-1, None] + np.nan_to_num(tv) * (ys[1] - ys[0])  # (h-1, w) y of the crossing, x = xs[i]
+    # Where an edge is not crossed t may be inf or NaN (equal ends); those edges are masked out below, and
+    # clipping keeps the arithmetic on them quiet.
+    th = np.clip(np.nan_to_num(th), 0.0, 1.0)
+    tv = np.clip(np.nan_to_num(tv), 0.0, 1.0)
+    hx = xs[:-1] + th * (xs[1] - xs[0])  # (h, w-1) x of the crossing, y = ys[j]
+    vy = ys[:-1, None] + tv * (ys[1] - ys[0])  # (h-1, w) y of the crossing, x = xs[i]
     cross_h = above[:, :-1] != above[:, 1:]
     cross_v = above[:-1, :] != above[1:, :]
     # Per cell (j, i): bottom edge h[j, i], top edge h[j+1, i], left edge v[j, i], right edge v[j, i+1].

@@ -124,6 +124,7 @@ class Trainer:
         self.epoch = 0
         self.reference_loss = None
         self.last_stats = self.last_grads = None
+        self.stats_epoch = -1
         self._encode()
 
     def state(self) -> TrainState:
@@ -209,6 +210,22 @@ class Trainer:
 
     # -- training ------------------------------------------------------------------------------
 
+    def probe(self):
+        """Layer statistics at the current weights without training: the full-batch gradient, and no
+        update (``update_ratio`` is NaN). For a paused run, whose last step was not recorded."""
+        blocks = self.net.blocks()
+        if self.X_train.shape[0] == 0:
+            return None
+        with np.errstate(all="ignore"):
+            _, dblocks = self.net.loss_and_block_gradients(self.X_train, self.Y_train)
+        grads = [d.copy() for d in dblocks]
+        self.last_stats = layer_stats(self.net, grads, blocks, blocks, self.X_train)
+        for s in self.last_stats:
+            s.update_ratio = float("nan")
+        self.last_grads = grads
+        self.stats_epoch = self.epoch
+        return self.last_stats
+
     def record_step(self):
         """Train one epoch and return per-layer statistics of its last step (see ``insight.layer_stats``)."""
         self.step(record=True)
@@ -248,6 +265,7 @@ class Trainer:
             if record:
                 self.last_stats = layer_stats(net, grads, before, blocks, self.X_train)
                 self.last_grads = grads
+                self.stats_epoch = self.epoch + 1
         self.epoch += 1
         train_loss = total / n
         problem = self._problem(train_loss)

@@ -25,7 +25,6 @@ class InsightPanels(QObject):
         self.runs = RunsView()
         self.focus: tuple | None = None
         self.docks = {}
-        area = Qt.DockWidgetArea.RightDockWidgetArea
         for key, title, widget in (
             ("network", "Network", self.network),
             ("health", "Gradients && health", self.health),
@@ -35,11 +34,13 @@ class InsightPanels(QObject):
             dock = QDockWidget(title.replace("&&", "&"), window)
             dock.setObjectName(f"{key}Dock")
             dock.setWidget(widget)
+            # The network sits beside the canvas; the others below, side by side, so all can be open at once.
+            area = Qt.DockWidgetArea.RightDockWidgetArea if key == "network" else Qt.DockWidgetArea.BottomDockWidgetArea
             window.addDockWidget(area, dock)
             self.docks[key] = dock
-        window.tabifyDockWidget(self.docks["health"], self.docks["hidden"])
-        window.tabifyDockWidget(self.docks["hidden"], self.docks["runs"])
-        self.docks["health"].raise_()
+        window.splitDockWidget(self.docks["health"], self.docks["hidden"], Qt.Orientation.Horizontal)
+        window.splitDockWidget(self.docks["hidden"], self.docks["runs"], Qt.Orientation.Horizontal)
+        self.network.setMinimumWidth(300)
         view_menu = window.menuBar().addMenu("&View")
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
@@ -54,18 +55,9 @@ class InsightPanels(QObject):
         escape = QShortcut(QKeySequence("Escape"), window)
         escape.activated.connect(lambda: self.toggle_focus(-1, -1))
 
-    def visible(self, key: str) -> bool:
-        dock = self.docks[key]
-        return dock.isVisible() and not dock.visibleRegion().isEmpty() or (dock.isVisible() and dock.isFloating())
-
     def show_all(self) -> None:
         for dock in self.docks.values():
             dock.show()
-        for key in ("health", "hidden", "runs"):  # untabify so all are on screen at once
-            self.docks[key].setFloating(False)
-        self.window.splitDockWidget(self.docks["network"], self.docks["health"], Qt.Orientation.Vertical)
-        self.window.splitDockWidget(self.docks["health"], self.docks["hidden"], Qt.Orientation.Horizontal)
-        self.window.splitDockWidget(self.docks["hidden"], self.docks["runs"], Qt.Orientation.Horizontal)
         self.send_views()
 
     @Slot()

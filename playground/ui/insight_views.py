@@ -236,6 +236,7 @@ class RunsView(QWidget):
             self.parameter.addItem(label, key)
         self.values = QLineEdit("0.001, 0.01, 0.1, 1")
         self.values.setObjectName("sweepValues")
+        self.values.setMinimumWidth(140)
         self.epochs = QSpinBox()
         self.epochs.setObjectName("sweepEpochs")
         self.epochs.setRange(1, 100_000)

@@ -229,6 +229,8 @@ class MainWindow(QMainWindow):
         side.setMinimumWidth(360)
         side.setMaximumWidth(440)
 
+        self.canvas.setMinimumSize(380, 320)
+        self.loss_plot.setMinimumHeight(120)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.canvas)
         right.addWidget(self.loss_plot)

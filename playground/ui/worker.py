@@ -10,6 +10,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
+import traceback
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -128,6 +129,20 @@ class TrainingWorker(QObject):
         finally:
             self.finished.emit()
 
+    def _recover(self, exc: Exception) -> None:
+        """A bug must not silently kill training: report it, pause, and keep serving commands."""
+        traceback.print_exc()
+        self._running = False
+        self._sweep = None
+        self._notice = (
+            f"Something went wrong inside the training thread ({type(exc).__name__}: {exc}). Training paused; "
+            "your data and settings are safe. Press Reset to start again."
+        )
+        try:
+            self._emit()
+        except Exception:  # even the snapshot failed: the next command will try again
+            traceback.print_exc()
+
     def final_state(self) -> SavedState | None:
         """The trainer's state once the thread has stopped (for the save on quit)."""
         trainer = getattr(self, "_trainer", None)
@@ -154,25 +169,34 @@ class TrainingWorker(QObject):
         self._emit()
         next_emit = time.perf_counter() + self._interval
         while not self.stop_event.is_set():
-            dirty = self._drain(block=not self._running)
-            if self.stop_event.is_set():
-                break
-            if self._sweep is not None:
-                self._run_sweep()
-                continue
-            if self._running or self._step_requested:
-                self._step_requested = False
-                # Record layer statistics on the step just before a snapshot, if a panel shows them.
-                record = (self._views.network or self._views.health) and time.perf_counter() >= next_emit
-                self._train_one(record)
-            now = time.perf_counter()
-            if dirty or (self._pending_epochs and now >= next_emit):
-                self._emit()
-                # A fixed cadence, not "interval after the last one": the rate stays at max_fps
-                # instead of drifting below it by a loop's worth of time per frame.
-                next_emit += self._interval
-                if now - next_emit > 2 * self._interval:  # fell far behind (a long epoch): start afresh
-                    next_emit = now + self._interval
+            try:
+                next_emit = self._iteration(next_emit)
+            except Exception as exc:
+                self._recover(exc)
+
+    def _iteration(self, next_emit: float) -> float:
+        """One pass: apply commands, train one epoch if running, emit a snapshot when one is due.
+        Returns when the next snapshot is due."""
+        dirty = self._drain(block=not self._running)
+        if self.stop_event.is_set():
+            return next_emit
+        if self._sweep is not None:
+            self._run_sweep()
+            return next_emit
+        if self._running or self._step_requested:
+            self._step_requested = False
+            # Record layer statistics on the step just before a snapshot, if a panel shows them.
+            record = (self._views.network or self._views.health) and time.perf_counter() >= next_emit
+            self._train_one(record)
+        now = time.perf_counter()
+        if dirty or (self._pending_epochs and now >= next_emit):
+            self._emit()
+            # A fixed cadence, not "interval after the last one": the rate stays at max_fps instead of
+            # drifting below it by a loop's worth of time per frame.
+            next_emit += self._interval
+            if now - next_emit > 2 * self._interval:  # fell far behind (a long epoch): start afresh
+                next_emit = now + self._interval
+        return next_emit
 
     # -- commands ------------------------------------------------------------------------------
 
@@ -346,6 +370,8 @@ class TrainingWorker(QObject):
     def _add_insight(self, snap: Snapshot) -> None:
         views, trainer = self._views, self._trainer
         net = trainer.net
+        if (views.network or views.health) and getattr(trainer, "stats_epoch", -1) != trainer.epoch:
+            trainer.probe()  # no recorded step for this epoch (paused, stepped, or trained between frames)
         if views.network:
             snap.neuron_maps = neuron_maps(net, self._bounds)
             snap.blocks = [b.copy() for b in net.blocks()]

@@ -40,3 +40,12 @@ def test_grid_samples_cell_centres_row_major():
     assert g.shape == (16, 2)
     assert g[:4, 0].tolist() == [0.5, 1.5, 2.5, 3.5] and g[:4, 1].tolist() == [0.25] * 4
     assert g[4, 1] == 0.75
+
+
+def test_level_segments_are_quiet_on_saturated_plateaus():
+    # Equal neighbours (a saturated output) divide by zero in the interpolation; it must not warn
+    # (warnings are errors in the tests, and in the window they came from the worker thread).
+    values = np.ones((20, 20), dtype=np.float32)
+    values[:, :10] = 0.0
+    pts = level_segments(values, (0, 1, 0, 1), 0.5)
+    assert pts.shape[0] == 2 * 19 and np.allclose(pts[:, 0], 0.5)
