@@ -135,11 +135,17 @@ def click_latency(window, n=15) -> list[float]:
     return out
 
 
-def window_run(app, seconds: float) -> dict:
+def window_run(app, seconds: float, panels: str = "all", clicks: bool = True) -> dict:
+    """``panels``: "all" (network, health, hidden space and runs open) or "none"."""
     ds = make_preset("xor", 500, 0.0, seed=0)
     w = MainWindow(ds, XOR_CONFIG)
-    w.resize(1280, 800)
+    w.resize(1600, 1000)
     w.show()
+    if panels == "all":
+        w.insight.show_all()
+    else:
+        for dock in w.insight.docks.values():
+            dock.hide()
     wait_until(lambda: w._drawn is not None, 5)
     probe = Probe()
     w.start_training()
@@ -151,7 +157,7 @@ def window_run(app, seconds: float) -> dict:
     elapsed = time.perf_counter() - t0
     rate = (w.epoch - e0) / elapsed
     fps = (w._frames - f0) / elapsed
-    clicks = click_latency(w)
+    clicks = click_latency(w) if clicks else [float("nan")]
     w.pause_training()
     w.close()
     late = np.array(probe.late)
@@ -256,13 +262,18 @@ def main():
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as home:
         os.environ["PLAYGROUND_HOME"] = home
-        w = window_run(app, args.seconds)
+        w = window_run(app, args.seconds, "all")
+        bare = window_run(app, args.seconds, "none", clicks=False)
         head = headless_rate(make_preset("xor", 500, 0.0, seed=0), XOR_CONFIG, args.seconds)
-        print(f"XOR 500 points, 2-8-8-1 tanh, full batch, {args.seconds:.0f} s:")
+        print(f"XOR 500 points, 2-8-8-1 tanh, full batch, {args.seconds:.0f} s, every panel open:")
         print(
             f"  epochs/s: window {w['rate']:,.0f}, headless {head:,.0f}, ratio {w['rate'] / head:.2f} (target >= 0.5)"
         )
         print(f"  frames/s: {w['fps']:.1f} (target >= 30)")
+        print(
+            f"  insight panels' cost: {bare['rate']:,.0f} epochs/s with every panel closed, {w['rate']:,.0f} open: "
+            f"{w['rate'] / bare['rate']:.2f} of the speed (target >= 0.5)"
+        )
         print(
             f"  10 ms probe lateness: median {w['late_median']:.1f} ms, p99 {w['late_p99']:.1f} ms, "
             f"max {w['late_max']:.1f} ms (target p99 <= 30)"

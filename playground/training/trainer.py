@@ -178,19 +178,18 @@ class Trainer:
         output layer, which resets the network."""
         old_output = output_for(self.dataset.n_classes) if self.net is not None else None
         self.dataset = dataset
-        self._split()
+        self.reference_loss = None
         if old_output is not None and output_for(dataset.n_classes) != old_output:
+            self._split()  # the old network cannot encode the new labels: split, then rebuild it
             self.reset()
             return True
-        if self.net is not None:
-            self._encode()
-        self.reference_loss = None
+        self._split()
         return False
 
     def _split(self) -> None:
         ds = self.dataset
         self.test_mask = ds.test_mask(self.config.test_ratio, self.config.seed)
-        if self.net is not None:
+        if self.net is not None and output_for(ds.n_classes)[1] == self.net.layer_sizes[-1]:
             self._encode()
 
     def _encode(self) -> None:

@@ -108,6 +108,7 @@ class TrainingWorker(QObject):
     def __init__(self, dataset: Dataset, config: TrainConfig, bounds, max_fps: float = 30.0, state=None):
         super().__init__()
         self._initial_state = state
+        self.errors = 0  # internal errors survived (tests assert there were none)
         self.commands: queue.SimpleQueue = queue.SimpleQueue()
         self.stop_event = threading.Event()
         self._dataset = dataset
@@ -132,6 +133,7 @@ class TrainingWorker(QObject):
     def _recover(self, exc: Exception) -> None:
         """A bug must not silently kill training: report it, pause, and keep serving commands."""
         traceback.print_exc()
+        self.errors += 1
         self._running = False
         self._sweep = None
         self._notice = (

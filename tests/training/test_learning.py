@@ -125,3 +125,12 @@ def test_no_training_points_is_reported_not_crashed():
     trainer = Trainer(Dataset(), TrainConfig())
     result = trainer.step()
     assert result.diverged and "no training points" in result.message
+
+
+def test_a_fourth_class_in_a_softmax_network_rebuilds_the_output():
+    ds = make_preset("spiral3", 90, 0.0, seed=0)
+    trainer = Trainer(ds, TrainConfig())
+    assert trainer.net.layer_sizes[-1] == 3
+    assert trainer.set_dataset(ds.concat(Dataset([[0.0, 0.0]], [3]))) is True
+    assert trainer.net.layer_sizes[-1] == 4
+    next(trainer.run(1))

@@ -51,7 +51,6 @@ def test_clicking_a_neuron_shows_its_map_on_the_canvas(qtbot):
     _train(w, qtbot, 10)
     node = w.insight.network.node_items()[(1, 2)]
     view = w.insight.network
-    view.mousePressEvent  # the item handles the press
     pos = view.mapFromScene(node.sceneBoundingRect().center())
     from PySide6.QtTest import QTest
 

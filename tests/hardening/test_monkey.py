@@ -1,0 +1,152 @@
+"""A seeded monkey: random real user actions on the window, checked against a model of the edits.
+
+Duration: PLAYGROUND_MONKEY_SECONDS (default 8 s; the issue's full run is 60 s); PLAYGROUND_MONKEY_SEED picks the sequence.
+"""
+
+import os
+import random
+import time
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QLineEdit
+
+from playground.data import Dataset, History, edits, make_preset
+from playground.ui import MainWindow
+
+SECONDS = float(os.environ.get("PLAYGROUND_MONKEY_SECONDS", "8"))
+pg.setConfigOption("mouseRateLimit", -1)
+
+
+class Model:
+    """What the dataset must be after each action, computed independently of the window."""
+
+    def __init__(self, dataset):
+        self.history = History(dataset)
+
+    @property
+    def current(self):
+        return self.history.current
+
+    def push(self, ds):
+        self.history.push(ds)
+
+
+def _pos(w, x, y):
+    return w.canvas.mapFromScene(w.canvas.view_box.mapViewToScene(QPointF(x, y)))
+
+
+def test_monkey(qtbot):
+    rng = random.Random(int(os.environ.get("PLAYGROUND_MONKEY_SEED", "1234")))
+    w = MainWindow(make_preset("xor", 200, 0.1, seed=0))
+    qtbot.addWidget(w)
+    w.resize(1500, 950)
+    w.show()
+    qtbot.waitUntil(lambda: w._drawn is not None, timeout=5000)
+    model = Model(w.dataset)
+    texts = ["8, 8", "8,,x", "0", "-3", "1000", "", "4", "3, 3, 3", "abc", "256", "1,2,3,4,5,6,7,8,9,10,11", "2;2"]
+    combos = [w.controls.activation, w.controls.optimizer, w.controls.init, w.controls.regularization, w.preset,
+              w.class_combo, w.insight.runs.parameter, w.insight.health.stat]
+    spins = [w.controls.learning_rate, w.controls.batch, w.controls.reg_rate, w.controls.test_ratio, w.controls.seed,
+             w.controls.max_epochs, w.n_points, w.noise]
+    boxes = [w.eraser_box, w.show_test_box, w.discretize_box, w.log_box]
+    docks = list(w.insight.docks.values())
+    end = time.monotonic() + SECONDS
+    actions = 0
+    while time.monotonic() < end:
+        actions += 1
+        kind = rng.choice(["click", "click", "right", "ctrl", "drag", "key", "undo", "redo", "button", "combo",
+                           "spin", "text", "box", "preset", "dock", "train", "clear", "wheel"])
+        x0, x1, y0, y1 = w.canvas.visible_bounds()  # click where the canvas shows, not on its axes
+        x = rng.uniform(x0 + 0.1 * (x1 - x0), x0 + 0.6 * (x1 - x0))
+        y = rng.uniform(y0 + 0.1 * (y1 - y0), y0 + 0.9 * (y1 - y0))
+        if kind in ("click", "right", "ctrl"):
+            before = w.dataset
+            button = Qt.MouseButton.RightButton if kind == "right" else Qt.MouseButton.LeftButton
+            mod = Qt.KeyboardModifier.ControlModifier if kind == "ctrl" else Qt.KeyboardModifier.NoModifier
+            QTest.mouseClick(w.canvas.viewport(), button, mod, _pos(w, x, y), 500)
+            after = w.dataset
+            if kind == "ctrl" or w.eraser:
+                model.push(edits.erase_nearest(before, (x, y), 0.5))
+                assert after == model.current
+            else:
+                assert len(after) == len(before) + 1
+                np.testing.assert_allclose(after.X[-1], [x, y], atol=0.1)
+                model.push(Dataset(after.X, after.y))  # exact click position as the view mapped it
+                assert after.take(np.arange(len(before))) == before
+        elif kind == "drag":
+            before = w.dataset
+            vp = w.canvas.viewport()
+            QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, _pos(w, x, y))
+            for k in range(1, 5):
+                QTest.mouseMove(vp, _pos(w, x + 0.4 * k, y))
+            QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, _pos(w, x + 1.6, y))
+            after = w.dataset
+            if w.eraser:
+                assert len(after) <= len(before)
+            else:
+                assert after.take(np.arange(len(before))) == before
+                assert np.all(after.y[len(before):] == w.current_class)
+            model.push(after)
+        elif kind == "key":
+            w.canvas.setFocus()
+            QTest.keyClick(w.canvas, rng.choice([Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_8,
+                                                 Qt.Key.Key_Space, Qt.Key.Key_Escape]))
+        elif kind == "undo":
+            QTest.keyClick(w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+            model.history.undo()
+        elif kind == "redo":
+            QTest.keyClick(w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+            model.history.redo()
+        elif kind == "button":
+            rng.choice([w.step_button, w.reset_button, w.new_seed_button, w.suggest_button]).click()
+        elif kind == "combo":
+            combo: QComboBox = rng.choice(combos)
+            combo.setCurrentIndex(rng.randrange(combo.count()))
+        elif kind == "spin":
+            spin: QAbstractSpinBox = rng.choice(spins)
+            spin.stepBy(rng.choice([-3, -1, 1, 2]))
+        elif kind == "text":
+            field: QLineEdit = rng.choice([w.controls.hidden, w.insight.runs.values])
+            field.setFocus()
+            field.selectAll()
+            QTest.keyClicks(field, rng.choice(texts))
+            QTest.keyClick(field, Qt.Key.Key_Return)
+        elif kind == "box":
+            box: QCheckBox = rng.choice(boxes)
+            box.setChecked(not box.isChecked())
+        elif kind == "preset":
+            w.preset.setCurrentIndex(rng.randrange(w.preset.count()))
+            w.n_points.setValue(rng.choice([20, 100, 300]))
+            w.load_preset_button.click()
+            model.push(w.dataset)
+            assert len(w.dataset) == w.n_points.value()
+        elif kind == "dock":
+            dock = rng.choice(docks)
+            dock.setVisible(not dock.isVisible())
+        elif kind == "train":
+            w.train_button.click()
+        elif kind == "clear":
+            w.clear_button.click()
+            model.push(Dataset())
+            assert len(w.dataset) == 0
+        elif kind == "wheel":
+            w.canvas.setRange(xRange=(-6 + x / 3, 6 + x / 3), yRange=(-6 + y / 3, 6 + y / 3), padding=0)
+        qtbot.wait(rng.choice([0, 1, 5, 20]))
+        assert w.dataset == model.current, f"after action {actions} ({kind})"
+    # Still alive and responsive: the worker answers, and a step still trains.
+    w.pause_training()
+    w.controls.set_config(w.controls.config.with_changes(max_epochs=0, learning_rate=0.03))
+    w._config_changed(w.controls.config)
+    if len(w.dataset) == 0:
+        w.load_preset_button.click()
+    w.reset_button.click()
+    qtbot.waitUntil(lambda: w._latest.epoch == 0, timeout=5000)
+    w.step_button.click()
+    qtbot.waitUntil(lambda: w._latest.epoch == 1, timeout=5000)
+    assert actions > 50
+    assert w.worker.errors == 0
+    w.close()
+    assert w.thread is None
