@@ -47,18 +47,54 @@ def test_monkey(qtbot):
     qtbot.waitUntil(lambda: w._drawn is not None, timeout=5000)
     model = Model(w.dataset)
     texts = ["8, 8", "8,,x", "0", "-3", "1000", "", "4", "3, 3, 3", "abc", "256", "1,2,3,4,5,6,7,8,9,10,11", "2;2"]
-    combos = [w.controls.activation, w.controls.optimizer, w.controls.init, w.controls.regularization, w.preset,
-              w.class_combo, w.insight.runs.parameter, w.insight.health.stat]
-    spins = [w.controls.learning_rate, w.controls.batch, w.controls.reg_rate, w.controls.test_ratio, w.controls.seed,
-             w.controls.max_epochs, w.n_points, w.noise]
+    combos = [
+        w.controls.activation,
+        w.controls.optimizer,
+        w.controls.init,
+        w.controls.regularization,
+        w.preset,
+        w.class_combo,
+        w.insight.runs.parameter,
+        w.insight.health.stat,
+    ]
+    spins = [
+        w.controls.learning_rate,
+        w.controls.batch,
+        w.controls.reg_rate,
+        w.controls.test_ratio,
+        w.controls.seed,
+        w.controls.max_epochs,
+        w.n_points,
+        w.noise,
+    ]
     boxes = [w.eraser_box, w.show_test_box, w.discretize_box, w.log_box]
     docks = list(w.insight.docks.values())
     end = time.monotonic() + SECONDS
     actions = 0
     while time.monotonic() < end:
         actions += 1
-        kind = rng.choice(["click", "click", "right", "ctrl", "drag", "key", "undo", "redo", "button", "combo",
-                           "spin", "text", "box", "preset", "dock", "train", "clear", "wheel"])
+        kind = rng.choice(
+            [
+                "click",
+                "click",
+                "right",
+                "ctrl",
+                "drag",
+                "key",
+                "undo",
+                "redo",
+                "button",
+                "combo",
+                "spin",
+                "text",
+                "box",
+                "preset",
+                "dock",
+                "train",
+                "clear",
+                "wheel",
+            ]
+        )
         x0, x1, y0, y1 = w.canvas.visible_bounds()  # click where the canvas shows, not on its axes
         x = rng.uniform(x0 + 0.1 * (x1 - x0), x0 + 0.6 * (x1 - x0))
         y = rng.uniform(y0 + 0.1 * (y1 - y0), y0 + 0.9 * (y1 - y0))
@@ -88,12 +124,16 @@ def test_monkey(qtbot):
                 assert len(after) <= len(before)
             else:
                 assert after.take(np.arange(len(before))) == before
-                assert np.all(after.y[len(before):] == w.current_class)
+                assert np.all(after.y[len(before) :] == w.current_class)
             model.push(after)
         elif kind == "key":
             w.canvas.setFocus()
-            QTest.keyClick(w.canvas, rng.choice([Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_8,
-                                                 Qt.Key.Key_Space, Qt.Key.Key_Escape]))
+            QTest.keyClick(
+                w.canvas,
+                rng.choice(
+                    [Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_8, Qt.Key.Key_Space, Qt.Key.Key_Escape]
+                ),
+            )
         elif kind == "undo":
             QTest.keyClick(w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
             model.history.undo()

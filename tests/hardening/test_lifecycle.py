@@ -1,0 +1,98 @@
+"""Worker lifecycle stress, and a divergence sweep over activations, optimizers and learning rates."""
+
+import os
+import threading
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QtMsgType
+
+from playground.data import make_preset
+from playground.nn import ACTIVATIONS, OPTIMIZERS
+from playground.training import TrainConfig
+from playground.ui import MainWindow
+
+CYCLES = int(os.environ.get("PLAYGROUND_STRESS_CYCLES", "500"))
+REOPEN_EVERY = 10
+
+
+def _open(qtbot, **kwargs):
+    w = MainWindow(make_preset("xor", 200, 0.1, seed=0), TrainConfig(**kwargs))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w._latest is not None, timeout=5000)
+    return w
+
+
+def test_rapid_train_pause_reset_reshape_preset_close_cycles(qtbot, qtlog):
+    threads_at_start = threading.active_count()
+    rng = np.random.default_rng(0)
+    w = _open(qtbot)
+    for cycle in range(CYCLES):
+        w.start_training()
+        qtbot.wait(int(rng.integers(0, 3)))
+        if cycle % 3 == 0:
+            hidden = tuple(int(v) for v in rng.integers(1, 12, size=rng.integers(0, 4)))
+            w.controls.set_config(w.controls.config.with_changes(hidden=hidden))
+            w._config_changed(w.controls.config)  # architecture change while training
+        if cycle % 4 == 1:
+            w.preset.setCurrentIndex(int(rng.integers(w.preset.count())))
+            w.n_points.setValue(int(rng.integers(20, 300)))
+            w.load_preset_button.click()  # preset while training
+        w.pause_training()
+        if cycle % 2:
+            w.reset_button.click()
+        if cycle % REOPEN_EVERY == REOPEN_EVERY - 1:
+            assert w.worker.errors == 0
+            w.close()
+            assert w.thread is None
+            w = _open(qtbot, hidden=(4,))
+    # Still responsive: a step trains exactly one epoch.
+    w.reset_button.click()
+    qtbot.waitUntil(lambda: w._latest is not None and w._latest.epoch == 0 and not w._latest.running, timeout=5000)
+    w.step_button.click()
+    qtbot.waitUntil(lambda: w._latest.epoch == 1, timeout=5000)
+    assert w.worker.errors == 0
+    w.close()
+    qtbot.waitUntil(lambda: threading.active_count() <= threads_at_start, timeout=5000)
+    bad = [
+        r.message
+        for r in qtlog.records
+        if r.type in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg)
+        and any(word in r.message for word in ("QThread", "Timer", "timer", "thread"))
+    ]
+    assert bad == []
+
+
+RATES = [1e-5, 0.01, 1.0, 100.0]
+
+
+@pytest.mark.parametrize("activation", list(ACTIVATIONS))
+def test_divergence_sweep_never_blanks_and_reset_recovers(qtbot, activation):
+    w = _open(qtbot, hidden=(6, 6), activation=activation)
+    for optimizer in OPTIMIZERS:
+        for lr in RATES:
+            config = w.controls.config.with_changes(optimizer=optimizer, learning_rate=lr)
+            w.controls.set_config(config)
+            w._config_changed(config)
+            w.reset_button.click()
+            qtbot.waitUntil(lambda: w._latest.epoch == 0 and not w._latest.running, timeout=5000)
+            w.start_training()
+            qtbot.waitUntil(lambda: w._latest.diverged or w._latest.epoch >= 150, timeout=10000)
+            w.pause_training()
+            qtbot.waitUntil(lambda: not w._latest.running, timeout=5000)
+            qtbot.wait(40)
+            image = w.canvas.surface.image
+            assert image is not None and np.all(np.isfinite(image)), (activation, optimizer, lr)
+            if w._latest.diverged:
+                assert w.notice.isVisible() and "learning rate" in w.notice.text().lower()
+                # Reset with a sane learning rate always recovers.
+                sane = w.controls.config.with_changes(learning_rate=0.01)
+                w.controls.set_config(sane)
+                w._config_changed(sane)
+                w.reset_button.click()
+                w.start_training()
+                qtbot.waitUntil(lambda: not w._latest.diverged and w._latest.epoch >= 20, timeout=10000)
+                w.pause_training()
+    assert w.worker.errors == 0
+    w.close()
