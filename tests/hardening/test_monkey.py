@@ -1,6 +1,7 @@
 """A seeded monkey: random real user actions on the window, checked against a model of the edits.
 
-Duration: PLAYGROUND_MONKEY_SECONDS (default 8 s; the issue's full run is 60 s); PLAYGROUND_MONKEY_SEED picks the sequence.
+Duration: PLAYGROUND_MONKEY_SECONDS (default 8 s; the issue's full run is 60 s).
+PLAYGROUND_MONKEY_SEED picks the sequence.
 """
 
 import os

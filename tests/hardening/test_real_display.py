@@ -18,7 +18,7 @@ missing = [tool for tool in needed if shutil.which(tool) is None]
 )
 def test_window_appears_on_xvfb_and_closes_cleanly(tmp_path):
     assert not missing, f"CI must install {missing}"
-    display = ":%d" % (90 + os.getpid() % 500)
+    display = f":{90 + os.getpid() % 500}"
     xvfb = subprocess.Popen(
         ["Xvfb", display, "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
         stdout=subprocess.DEVNULL,
