@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import pyqtgraph as pg
-import pyqtgraph.exporters  # noqa: F401  (registers the exporters)
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 
 
-def plot_png(plot_widget: pg.PlotWidget, width: int) -> bytes:
-    exporter = pg.exporters.ImageExporter(plot_widget.getPlotItem())
+def plot_png(plot_widget, width: int) -> bytes:
+    from pyqtgraph.exporters import ImageExporter  # only when exporting: not on the start-up path
+
+    exporter = ImageExporter(plot_widget.getPlotItem())
     exporter.parameters()["width"] = int(width)
     image = exporter.export(toBytes=True)
     data = QByteArray()
