@@ -144,11 +144,13 @@ def findings(history: HealthHistory, config, activation: str) -> list[Finding]:
     last = history.stats[-1]
     epoch = history.epochs[-1]
     grads = np.array([s.grad_norm for s in last])
-    if not np.all(np.isfinite(grads)) or np.nanmax(grads) > 1e3:
+    biggest = float(np.max(grads)) if np.all(np.isfinite(grads)) else math.inf
+    if biggest > 1e3:
+        shown = f"{biggest:.3g}" if math.isfinite(biggest) else "not a finite number"
         out.append(
             Finding(
                 "Exploding gradients",
-                f"At epoch {epoch:,} the largest layer gradient norm is {np.nanmax(grads):.3g}.",
+                f"At epoch {epoch:,} the largest layer gradient norm is {shown}.",
                 f"The learning rate ({config.learning_rate:g}) is likely too high, or the initial weights too large: "
                 "lower the learning rate tenfold, or use the 'xavier'/'he' initialiser, then Reset.",
             )
@@ -192,12 +194,13 @@ def findings(history: HealthHistory, config, activation: str) -> list[Finding]:
     if epoch >= 500 and recent.sum() >= 5 and np.all(np.isfinite(losses[recent])):
         span = losses[recent]
         ratios = np.array([s.update_ratio for s in last], dtype=np.float64)
-        if span[-1] > 0.1 and abs(span[0] - span[-1]) < 0.001 * span[0] and np.nanmax(ratios) < 1e-4:
+        ratios = ratios[np.isfinite(ratios)]  # NaN for a paused run's probe: no step to measure
+        if ratios.size and span[-1] > 0.1 and abs(span[0] - span[-1]) < 0.001 * span[0] and ratios.max() < 1e-4:
             out.append(
                 Finding(
                     "Learning rate too small",
                     f"Over the last 500 epochs the loss moved from {span[0]:.4g} to {span[-1]:.4g}, and each step "
-                    f"changes the weights by at most {np.nanmax(ratios):.1e} of their size.",
+                    f"changes the weights by at most {ratios.max():.1e} of their size.",
                     f"Raise the learning rate (now {config.learning_rate:g}) tenfold.",
                 )
             )

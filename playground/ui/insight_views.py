@@ -209,6 +209,8 @@ class RunsView(QWidget):
     sweepRequested = Signal(object, int)  # [(label, config), ...], epochs
 
     COLUMNS = ["", "Run", "Settings", "Train loss", "Test loss", "Train acc", "Test acc", "Epochs", "Time"]
+    MAX_OVERLAY = 8  # curves overlaid at once: new runs start unticked beyond this, so drawing stays cheap
+    MAX_RUNS = 200  # the oldest run is dropped beyond this
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -278,9 +280,13 @@ class RunsView(QWidget):
         return True
 
     def add_run(self, run: RunRecord, checked: bool = True) -> None:
+        self.table.blockSignals(True)
+        if len(self.runs) >= self.MAX_RUNS:
+            self.runs.pop(0)
+            self.table.removeRow(0)
+        checked = checked and len(self.checked()) < self.MAX_OVERLAY
         self.runs.append(run)
         row = self.table.rowCount()
-        self.table.blockSignals(True)
         self.table.insertRow(row)
         box = QTableWidgetItem()
         box.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
@@ -305,8 +311,10 @@ class RunsView(QWidget):
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             self.table.setItem(row, col, item)
         self.table.blockSignals(False)
-        self.table.resizeColumnsToContents()
-        self._redraw()
+        if row < 20:  # later rows rarely change the column widths; measuring all rows each time costs O(n)
+            self.table.resizeColumnsToContents()
+        if checked:
+            self._redraw()
 
     def checked(self) -> list[int]:
         return [r for r in range(self.table.rowCount()) if self.table.item(r, 0).checkState() == Qt.CheckState.Checked]

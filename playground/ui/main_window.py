@@ -386,6 +386,7 @@ class MainWindow(QMainWindow):
         previous = self._drawn
         self._drawn = snap
         self._frames += 1
+        self.worker.drawn = snap.seq  # lets the worker send the next one
         if previous is not None and previous.running and previous.run_id == snap.run_id:
             self._run_seconds += time.perf_counter() - self._last_draw_time
         self._last_draw_time = time.perf_counter()

@@ -91,6 +91,11 @@ class NetworkView(QGraphicsView):
         self.setScene(QGraphicsScene(self))
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setMinimumHeight(200)
+        # The drawing is always fitted to the view, so scroll bars are never needed. With them, fitting can
+        # oscillate (fit -> scroll bar appears -> viewport shrinks -> resize -> fit -> scroll bar goes ...)
+        # and recurse until the stack overflows.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._lut = binary_lut()
         self._sizes: list[int] = []
         self._nodes: dict[tuple[int, int], _Node] = {}

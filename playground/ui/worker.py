@@ -71,6 +71,7 @@ class Snapshot:
     hidden_labels: np.ndarray | None = None
     activation: str = ""
     restored: bool = False  # the first snapshot after a session was loaded
+    seq: int = 0  # emission order, for back-pressure
     layer_sizes: list = field(default_factory=list)
     output: str = ""
 
@@ -109,6 +110,11 @@ class TrainingWorker(QObject):
         super().__init__()
         self._initial_state = state
         self.errors = 0  # internal errors survived (tests assert there were none)
+        # Back-pressure: snapshots carry a sequence number and the window writes back the last one it drew.
+        # The worker emits a timed snapshot only when the window has drawn all but one, so a window that
+        # draws slowly (every panel open, a slow machine) gets fewer frames instead of a growing backlog.
+        self.emitted = 0
+        self.drawn = 0
         self.commands: queue.SimpleQueue = queue.SimpleQueue()
         self.stop_event = threading.Event()
         self._dataset = dataset
@@ -191,7 +197,7 @@ class TrainingWorker(QObject):
             record = (self._views.network or self._views.health) and time.perf_counter() >= next_emit
             self._train_one(record)
         now = time.perf_counter()
-        if dirty or (self._pending_epochs and now >= next_emit):
+        if dirty or (self._pending_epochs and now >= next_emit and self.emitted - self.drawn <= 1):
             self._emit()
             # A fixed cadence, not "interval after the last one": the rate stays at max_fps instead of
             # drifting below it by a loop's worth of time per frame.
@@ -345,6 +351,8 @@ class TrainingWorker(QObject):
             activation=trainer.net.activation_name,
             restored=getattr(self, "_restored", False),
         )
+        self.emitted += 1
+        snap.seq = self.emitted
         self._restored = False
         self._add_insight(snap)
         self._pending_epochs.clear()

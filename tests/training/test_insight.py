@@ -105,3 +105,14 @@ def test_run_records_round_trip_and_sweeps():
 
     with pytest.raises(ValueError, match="'fast' is not a valid"):
         parse_sweep_values("learning_rate", "0.1, fast")
+
+
+def test_findings_are_quiet_about_unmeasured_or_broken_numbers():
+    nan = math.nan
+    h = HealthHistory()
+    for e in range(0, 1001, 100):
+        h.add(e, [LayerStats(0.1, 1.0, nan, nan, nan)] * 2, 0.6)  # probed while paused: no update ratio
+    assert findings(h, TrainConfig(), "tanh") == []
+    h.add(1100, [LayerStats(nan, 1.0, nan, nan, nan)] * 2, 0.6)
+    found = findings(h, TrainConfig(), "tanh")
+    assert found[0].title == "Exploding gradients" and "not a finite number" in found[0].evidence
