@@ -24,6 +24,7 @@ class InsightPanels(QObject):
         self.health = HealthView()
         self.runs = RunsView()
         self.focus: tuple | None = None
+        self._pending: dict = {}  # panel -> (snapshot, config) waiting to be drawn
         self.docks = {}
         for key, title, widget in (
             ("network", "Network", self.network),
@@ -97,12 +98,30 @@ class InsightPanels(QObject):
         self.window.statusBar().showMessage(f"Sweeping {len(runs)} runs of {epochs} epochs…")
 
     def update_from(self, snap, config) -> None:
+        """Take the open panels' data from a snapshot (the worker attaches it about eight times a second
+        while training) and redraw one panel per frame, so no single frame pays for all of them."""
+        if snap.layer_sizes:
+            self.hidden.set_layers(snap.layer_sizes)
         if snap.neuron_maps is not None and self.docks["network"].isVisible():
+            self._pending["network"] = (snap, config)
+        if snap.layer_stats is not None and self.docks["health"].isVisible():
+            self._pending["health"] = (snap, config)
+        if snap.hidden_mesh is not None and self.docks["hidden"].isVisible():
+            self._pending["hidden"] = (snap, config)
+        self.redraw_one()
+        if not snap.running:  # paused or stepped: show everything now
+            while self._pending:
+                self.redraw_one()
+
+    def redraw_one(self) -> None:
+        if not self._pending:
+            return
+        key = next(iter(self._pending))
+        snap, config = self._pending.pop(key)
+        if key == "network":
             self.network.update_from(snap)
-        if self.docks["health"].isVisible():
+        elif key == "health":
             m = snap.metrics
             self.health.update_from(snap, config, m.train_loss if m else float("nan"))
-        if self.docks["hidden"].isVisible():
+        else:
             self.hidden.update_from(snap)
-        elif snap.layer_sizes:
-            self.hidden.set_layers(snap.layer_sizes)

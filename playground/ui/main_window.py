@@ -382,6 +382,7 @@ class MainWindow(QMainWindow):
         if snap is None or snap is self._drawn:
             if self.loss_plot._stale:
                 self.loss_plot.redraw(min_interval=0.1)
+            self.insight.redraw_one()  # a panel still waiting for its turn
             return
         previous = self._drawn
         self._drawn = snap

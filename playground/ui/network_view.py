@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen, QPixmap
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPainterPathStroker, QPen, QPixmap
 from PySide6.QtWidgets import (
     QGraphicsLineItem,
     QGraphicsPixmapItem,
@@ -64,14 +64,23 @@ class _Link(QGraphicsLineItem):
         self.setAcceptHoverEvents(True)
         self.setZValue(-1)
 
-    def shape(self):  # a wider target than the hairline, so thin links can be hovered and clicked
-        from PySide6.QtGui import QPainterPath, QPainterPathStroker
-
-        path = QPainterPath(self.line().p1())
-        path.lineTo(self.line().p2())
+        path = QPainterPath(a)
+        path.lineTo(b)
         stroker = QPainterPathStroker()
         stroker.setWidth(6)
-        return stroker.createStroke(path)
+        self._shape = stroker.createStroke(path)  # computed once: Qt asks for it on every repaint and hover
+        self._style = None
+
+    def shape(self):  # a wider target than the hairline, so thin links can be hovered and clicked
+        return self._shape
+
+    def set_weight_style(self, positive: bool, width: float) -> None:
+        style = (positive, round(width * 4) / 4)  # repaint only when the link visibly changes
+        if style != self._style:
+            self._style = style
+            pen = QPen(POSITIVE if positive else NEGATIVE)
+            pen.setWidthF(style[1])
+            self.setPen(pen)
 
     def hoverEnterEvent(self, event):
         self.setToolTip(self.view.describe_link(self.layer, self.i, self.j))
@@ -88,7 +97,9 @@ class NetworkView(QGraphicsView):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("networkView")
-        self.setScene(QGraphicsScene(self))
+        scene = QGraphicsScene(self)
+        scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)  # items never move: no index to keep
+        self.setScene(scene)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setMinimumHeight(200)
         # The drawing is always fitted to the view, so scroll bars are never needed. With them, fitting can
@@ -180,9 +191,7 @@ class NetworkView(QGraphicsView):
         biggest = max((float(np.max(np.abs(W))) for W in weights), default=1.0) or 1.0
         for (layer, i, j), link in self._links.items():
             w = float(weights[layer][i, j])
-            pen = QPen(POSITIVE if w > 0 else NEGATIVE)
-            pen.setWidthF(0.4 + 4.0 * min(1.0, abs(w) / biggest))
-            link.setPen(pen)
+            link.set_weight_style(w > 0, 0.4 + 4.0 * min(1.0, abs(w) / biggest))
 
     def _thumbnail(self, values: np.ndarray, activation: str) -> QPixmap:
         shown = np.clip(_display(values, activation), 0.0, 1.0)

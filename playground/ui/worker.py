@@ -25,6 +25,7 @@ from ..training.trainer import TrainState
 from .palette import class_image
 
 SURFACE_RESOLUTION = 160
+INSIGHT_INTERVAL = 0.12  # seconds between insight-panel data while training
 MIN_RESOLUTION = 64
 SURFACE_BUDGET = 4e8  # multiply-adds per surface, about 20-40 ms here
 
@@ -88,6 +89,22 @@ class Views:
     health: bool = False  # per-layer statistics
     hidden: tuple | None = None  # (layer, i, j) for the hidden-space view
     focus: tuple | None = None  # (layer, neuron): show this neuron's map on the canvas instead of the output
+
+
+# Commands that stop a running sweep (the others are served between its epochs).
+INTERRUPTING = frozenset(
+    {
+        Command.PLAY,
+        Command.STEP,
+        Command.DATA,
+        Command.CONFIG,
+        Command.RESET,
+        Command.STOP,
+        Command.LOAD,
+        Command.SWEEP,
+        Command.CANCEL,
+    }
+)
 
 
 @dataclass
@@ -173,6 +190,7 @@ class TrainingWorker(QObject):
         self._rate = 0.0
         self._surface_done = 0.0
         self._surface_cost = 0.0
+        self._insight_done = 0.0
         self._views = Views()
         self._emit()
         next_emit = time.perf_counter() + self._interval
@@ -194,7 +212,12 @@ class TrainingWorker(QObject):
         if self._running or self._step_requested:
             self._step_requested = False
             # Record layer statistics on the step just before a snapshot, if a panel shows them.
-            record = (self._views.network or self._views.health) and time.perf_counter() >= next_emit
+            now = time.perf_counter()
+            record = (
+                (self._views.network or self._views.health)
+                and now >= next_emit
+                and now - self._insight_done >= INSIGHT_INTERVAL
+            )
             self._train_one(record)
         now = time.perf_counter()
         if dirty or (self._pending_epochs and now >= next_emit and self.emitted - self.drawn <= 1):
@@ -223,6 +246,8 @@ class TrainingWorker(QObject):
                 return dirty
             block = False
             dirty = True
+            if kind in INTERRUPTING:
+                self._interrupted = True
             trainer = self._trainer
             if kind == Command.STOP:
                 return dirty
@@ -294,7 +319,10 @@ class TrainingWorker(QObject):
             cancelled = []
 
             def should_stop(cancelled=cancelled):
-                if self.stop_event.is_set() or not self.commands.empty():
+                # Serve commands meanwhile (autosave, panel changes); the user's training commands cancel.
+                self._interrupted = False
+                self._drain(block=False)
+                if self.stop_event.is_set() or self._interrupted:
                     cancelled.append(True)
                     return True
                 return False
@@ -378,7 +406,14 @@ class TrainingWorker(QObject):
         snap.contour = None
 
     def _add_insight(self, snap: Snapshot) -> None:
+        """The open panels' data, at most every INSIGHT_INTERVAL while training (they redraw that often)."""
         views, trainer = self._views, self._trainer
+        if not (views.network or views.health or views.hidden is not None):
+            return
+        now = time.perf_counter()
+        if self._running and now - self._insight_done < INSIGHT_INTERVAL:
+            return
+        self._insight_done = now
         net = trainer.net
         if (views.network or views.health) and getattr(trainer, "stats_epoch", -1) != trainer.epoch:
             trainer.probe()  # no recorded step for this epoch (paused, stepped, or trained between frames)
