@@ -239,6 +239,21 @@ def scale_figures() -> dict:
     }
 
 
+def epoch_cost_by_size() -> list[tuple[int, float]]:
+    """Milliseconds per epoch (batches of 256, headless) at growing dataset sizes: it should be linear."""
+    out = []
+    for n in (25_000, 50_000, 100_000):
+        trainer = Trainer(
+            make_preset("rings", n, 0.1, seed=0), TrainConfig(hidden=(8, 8), batch_size=256), eval_every=0
+        )
+        trainer.step()
+        t = time.perf_counter()
+        for _ in range(3):
+            trainer.step()
+        out.append((n, (time.perf_counter() - t) / 3 * 1000))
+    return out
+
+
 def startup_seconds() -> float:
     with tempfile.TemporaryDirectory() as home:
         env = dict(os.environ, PLAYGROUND_HOME=home)

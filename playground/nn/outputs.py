@@ -18,6 +18,12 @@ import numpy as np
 _LOG2 = float(np.log(2.0))
 
 
+def _not_negative(loss: float) -> float:
+    """Cross-entropy is >= 0 term by term; float32 rounding of a near-zero total may dip below, and
+    "-0.0000" reads as a bug. NaN and inf pass through untouched: they mean divergence."""
+    return 0.0 if loss < 0.0 else loss
+
+
 class Output:
     name: str = ""
     is_classifier = True
@@ -81,7 +87,8 @@ class SigmoidBCE(Output):
         np.exp(total, out=total)
         np.log1p(total, out=total)
         total += np.maximum(Z, 0.0)
-        return float((total.sum(dtype=np.float64) - np.vdot(Y, Z)) / Z.size)  # one unit: size is n
+        # Each term is >= 0; float32 rounding of the difference may not be, and "-0.0000" reads as a bug.
+        return _not_negative(float((total.sum(dtype=np.float64) - np.vdot(Y, Z)) / Z.size))  # one unit: size n
 
     def loss_and_delta_t(self, Zt, Yt):
         # The same loss and gradient as above with fewer passes over the data, sharing t = tanh(z/2):
@@ -99,6 +106,8 @@ class SigmoidBCE(Output):
         np.log1p(scratch, out=scratch)
         u -= scratch
         loss = float(np.dot(u[0], ones)) / Zt.shape[1] + _LOG2
+        if loss < 0.0:  # as _not_negative, inline on the hot path
+            loss = 0.0
         t *= half_over_n
         np.multiply(Yt, one_over_n, out=scratch)
         t -= scratch
