@@ -223,7 +223,8 @@ class Network:
         Returns ``(loss, dweights, dbiases)`` with ``dweights[i].shape == weights[i].shape`` and
         ``dbiases[i].shape == biases[i].shape``. No regularisation term is included.
         """
-        return self.loss_and_gradients_encoded(self._as_input(X), self.encode_targets(y))
+        loss, dblocks = self.loss_and_block_gradients(self._as_input(X), self.encode_targets(y))
+        return loss, [d[:-1] for d in dblocks], [d[-1] for d in dblocks]
 
     def loss_and_gradients_encoded(self, X: np.ndarray, Y: np.ndarray):
         """As ``loss_and_gradients`` for inputs already of ``dtype`` and targets from ``encode_targets``."""
@@ -245,7 +246,8 @@ class Network:
         and contiguous rows make NumPy's element-wise kernels fastest. Not safe to call on one network
         from two threads at once (the buffers are shared); the trainer owns its network.
         """
-        blocks, act, head = self._sync_blocks(), self.activation, self.head
+        blocks = self._sync_blocks() if self._stale else self._blocks
+        act, head = self.activation, self.head
         ws = self._workspace
         bufs, scratch = ws[1] if ws is not None and ws[0] == X.shape[0] else self._buffers(X.shape[0])
         last = len(blocks) - 1

@@ -96,7 +96,10 @@ class SigmoidBCE(Output):
         #   (a - y) / n = (t / 2 + 1/2 - y) / n
         # At n = 500 an allocation or a scalar conversion costs as much as the arithmetic, so every step
         # writes into a cached buffer with cached constants, and the one reduction is a BLAS dot.
-        u, scratch, ones, zero, half, half_over_n, one_over_n = self._workspace(Zt.shape[1], Zt.dtype)
+        ws = getattr(self, "_ws", None)
+        if ws is None or ws[0] != (Zt.shape[1], Zt.dtype):
+            ws = self._workspace(Zt.shape[1], Zt.dtype)
+        u, scratch, ones, zero, half, half_over_n, one_over_n = ws[1]
         np.maximum(Zt, zero, out=u)
         np.multiply(Yt, Zt, out=scratch)
         u -= scratch
@@ -121,7 +124,7 @@ class SigmoidBCE(Output):
             buffers = (np.empty((1, n), dtype), np.empty((1, n), dtype), np.ones(n, dtype))
             consts = (kind(0.0), kind(0.5), kind(0.5 / n), kind(1.0 / n))
             ws = self._ws = ((n, dtype), buffers + consts)
-        return ws[1]
+        return ws
 
 
 class SoftmaxCE(Output):
