@@ -38,16 +38,21 @@ def load_csv(path) -> Dataset:
     return read_csv(path).dataset
 
 
-def read_csv(path) -> CsvLoad:
+def read_bytes_limited(path, limit: int, error=DatasetError) -> bytes:
+    """The file's bytes, or ``error`` naming the file: unreadable, or larger than ``limit`` bytes (checked
+    before reading, so a huge file costs no memory)."""
     path = Path(path)
     try:
         size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise DatasetError(f"{path}: the file is {size / 2**20:.0f} MB; at most {MAX_BYTES // 2**20} MB")
-        raw = path.read_bytes()
+        if size > limit:
+            raise error(f"{path}: the file is {size / 2**20:.0f} MB; at most {limit // 2**20} MB")
+        return path.read_bytes()
     except OSError as exc:
-        raise DatasetError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
-    return parse_csv(raw, str(path))
+        raise error(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+
+
+def read_csv(path) -> CsvLoad:
+    return parse_csv(read_bytes_limited(path, MAX_BYTES), str(path))
 
 
 def _decode(raw: bytes, name: str) -> str:

@@ -27,6 +27,17 @@ def neuron_maps(net, bounds, resolution: int = THUMB) -> list[np.ndarray]:
     return [A.T.reshape(A.shape[1], resolution, resolution).astype(np.float32) for A in layers]
 
 
+def display_scale(values: np.ndarray, activation: str) -> np.ndarray:
+    """Map a neuron's outputs to 0..1 for the diverging colour map, 0.5 being the activation's zero:
+    sigmoid as is, tanh from [-1, 1], unbounded ones (relu, linear) by their largest magnitude."""
+    if activation == "sigmoid":
+        return values
+    if activation == "tanh":
+        return (values + 1.0) / 2.0
+    scale = float(np.max(np.abs(values))) or 1.0
+    return 0.5 + 0.5 * values / scale
+
+
 def hidden_space(net, layer: int, i: int, j: int, bounds, X, lines: int = 17, samples: int = 60):
     """The input plane as seen by neurons ``i`` and ``j`` of hidden layer ``layer`` (1-based, as drawn):
     a grid of ``lines`` horizontal and vertical lines pushed through the network, and the data points'

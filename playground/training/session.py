@@ -22,11 +22,10 @@ import binascii
 import json
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
-from ..data.csvfile import atomic_write
+from ..data.csvfile import atomic_write, read_bytes_limited
 from ..data.dataset import Dataset, DatasetError
 from .config import MAX_HIDDEN_LAYERS, MAX_NEURONS, TrainConfig
 from .trainer import TrainState, output_for
@@ -113,15 +112,7 @@ def save_session(s: Session, path) -> None:
 
 
 def load_session(path) -> Session:
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise SessionError(f"{path}: {size / 2**20:.0f} MB is too large for a session file")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise SessionError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
-    return loads(raw, str(path))
+    return loads(read_bytes_limited(path, MAX_FILE_BYTES, SessionError), str(path))
 
 
 def loads(raw: bytes | str, name: str = "<session>") -> Session:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
 )
 
+from ..training.insight import display_scale
 from .palette import CLASS_COLORS, binary_lut
 
 MAX_SHOWN = 10  # neurons drawn per layer; the rest are summarised
@@ -30,15 +31,6 @@ COLUMN = 110
 ROW = 44
 POSITIVE = QColor(*CLASS_COLORS[1])
 NEGATIVE = QColor(*CLASS_COLORS[0])
-
-
-def _display(values: np.ndarray, activation: str) -> np.ndarray:
-    if activation == "sigmoid":
-        return values
-    if activation == "tanh":
-        return (values + 1.0) / 2.0
-    scale = float(np.max(np.abs(values))) or 1.0
-    return 0.5 + 0.5 * values / scale
 
 
 class _Node(QGraphicsPixmapItem):
@@ -194,7 +186,7 @@ class NetworkView(QGraphicsView):
             link.set_weight_style(w > 0, 0.4 + 4.0 * min(1.0, abs(w) / biggest))
 
     def _thumbnail(self, values: np.ndarray, activation: str) -> QPixmap:
-        shown = np.clip(_display(values, activation), 0.0, 1.0)
+        shown = np.clip(display_scale(values, activation), 0.0, 1.0)
         rgb = self._lut[(shown * 255).astype(np.uint8)]
         rgb = np.ascontiguousarray(rgb[::-1])  # row 0 is the lowest y: flip for an image
         h, w, _ = rgb.shape

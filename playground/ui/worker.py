@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from ..data import Dataset
 from ..training import Metrics, TrainConfig, Trainer
-from ..training.insight import hidden_space, neuron_maps
+from ..training.insight import display_scale, hidden_space, neuron_maps
 from ..training.runs import train_run
 from ..training.surface import evaluate_surface, level_segments
 from ..training.trainer import TrainState
@@ -28,16 +28,6 @@ SURFACE_RESOLUTION = 160
 INSIGHT_INTERVAL = 0.12  # seconds between insight-panel data while training
 MIN_RESOLUTION = 64
 SURFACE_BUDGET = 4e8  # multiply-adds per surface, about 20-40 ms here
-
-
-def _neuron_display(values: np.ndarray, activation: str) -> np.ndarray:
-    """Map a neuron's outputs to 0..1 for the diverging colour map (0.5 = the activation's zero)."""
-    if activation == "sigmoid":
-        return values
-    if activation == "tanh":
-        return (values + 1.0) / 2.0
-    scale = float(np.max(np.abs(values))) or 1.0
-    return 0.5 + 0.5 * values / scale
 
 
 def surface_resolution(net) -> int:
@@ -402,7 +392,7 @@ class TrainingWorker(QObject):
             return
         snap.focus = focus
         snap.surface_bounds = tuple(self._bounds)
-        snap.surface_values = _neuron_display(values, activation).astype(np.float32)
+        snap.surface_values = display_scale(values, activation).astype(np.float32)
         snap.contour = None
 
     def _add_insight(self, snap: Snapshot) -> None:
