@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QVBoxLayout, QWidget
 
 from .insight_views import HealthView, HiddenSpaceView, RunsView
 from .network_view import NetworkView
@@ -34,6 +34,8 @@ class InsightPanels(QObject):
         ):
             dock = QDockWidget(title.replace("&&", "&"), window)
             dock.setObjectName(f"{key}Dock")
+            if key == "network":
+                widget = self._with_readout(widget)
             dock.setWidget(widget)
             # The network sits beside the canvas; the others below, side by side, so all can be open at once.
             area = Qt.DockWidgetArea.RightDockWidgetArea if key == "network" else Qt.DockWidgetArea.BottomDockWidgetArea
@@ -55,6 +57,18 @@ class InsightPanels(QObject):
         self.runs.sweep_button.clicked.connect(lambda: self.runs.request_sweep(self.window.config))
         escape = QShortcut(QKeySequence("Escape"), window)
         escape.activated.connect(lambda: self.toggle_focus(-1, -1))
+
+    def _with_readout(self, view) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(view, 1)
+        self.readout = QLabel("Hover a neuron or a link to read it; click a neuron to map it on the canvas.")
+        self.readout.setObjectName("networkReadout")
+        self.readout.setWordWrap(True)
+        layout.addWidget(self.readout)
+        view.readoutChanged.connect(self.readout.setText)
+        return box
 
     def show_all(self) -> None:
         for dock in self.docks.values():

@@ -46,7 +46,11 @@ class _Node(QGraphicsPixmapItem):
         event.accept()
 
     def hoverEnterEvent(self, event):
+        self.view.set_hovered(("neuron", self.layer, self.index))
         self.setToolTip(self.view.describe_neuron(self.layer, self.index))
+
+    def hoverLeaveEvent(self, event):
+        self.view.set_hovered(None)
 
 
 class _Link(QGraphicsLineItem):
@@ -75,7 +79,11 @@ class _Link(QGraphicsLineItem):
             self.setPen(pen)
 
     def hoverEnterEvent(self, event):
+        self.view.set_hovered(("link", self.layer, self.i, self.j))
         self.setToolTip(self.view.describe_link(self.layer, self.i, self.j))
+
+    def hoverLeaveEvent(self, event):
+        self.view.set_hovered(None)
 
     def mousePressEvent(self, event):
         self.view.edit_link_dialog(self.layer, self.i, self.j)
@@ -85,6 +93,7 @@ class _Link(QGraphicsLineItem):
 class NetworkView(QGraphicsView):
     neuronClicked = Signal(int, int)  # layer (1 = first hidden), neuron
     weightEdited = Signal(int, int, int, float)  # weight layer, row (fan_in = bias), column, value
+    readoutChanged = Signal(str)  # what the hovered neuron or link holds now, refreshed as training runs
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -106,6 +115,7 @@ class NetworkView(QGraphicsView):
         self._blocks = None
         self._grads = None
         self.activation = "tanh"
+        self._hovered = None
 
     # -- structure -------------------------------------------------------------------------------
 
@@ -120,6 +130,7 @@ class NetworkView(QGraphicsView):
     def _rebuild(self, sizes: list[int]) -> None:
         scene = self.scene()
         scene.clear()
+        self._hovered = None
         self._nodes.clear()
         self._links.clear()
         self._sizes = list(sizes)
@@ -184,6 +195,8 @@ class NetworkView(QGraphicsView):
         for (layer, i, j), link in self._links.items():
             w = float(weights[layer][i, j])
             link.set_weight_style(w > 0, 0.4 + 4.0 * min(1.0, abs(w) / biggest))
+        if self._hovered is not None:
+            self._refresh_readout()
 
     def _thumbnail(self, values: np.ndarray, activation: str) -> QPixmap:
         shown = np.clip(display_scale(values, activation), 0.0, 1.0)
@@ -194,6 +207,20 @@ class NetworkView(QGraphicsView):
         return QPixmap.fromImage(image).scaled(NODE, NODE)
 
     # -- reading and editing ---------------------------------------------------------------------
+
+    def set_hovered(self, target) -> None:
+        self._hovered = target
+        self._refresh_readout()
+
+    def _refresh_readout(self) -> None:
+        target = self._hovered
+        if target is None:
+            text = "Hover a neuron or a link to read it; click a neuron to map it on the canvas."
+        elif target[0] == "neuron":
+            text = self.describe_neuron(*target[1:])
+        else:
+            text = self.describe_link(*target[1:])
+        self.readoutChanged.emit(text.replace("\n", " · "))
 
     def describe_neuron(self, layer: int, index: int) -> str:
         if self._blocks is None or layer - 1 >= len(self._blocks):

@@ -43,6 +43,12 @@ def test_network_view_shows_live_neuron_maps_and_links(qtbot):
     text = view.describe_link(1, 0, 0)
     assert f"{W[0, 0]:.4g}" in text and "gradient" in text
     assert "bias" in view.describe_neuron(1, 2)
+    # Hovering keeps a readout that follows training: the weight shown changes as the weight does.
+    view.set_hovered(("link", 1, 0, 0))
+    shown = w.insight.readout.text()
+    assert f"{W[0, 0]:.4g}" in shown
+    _train(w, qtbot, 200)
+    assert w.insight.readout.text() != shown and f"{w._drawn.blocks[1][0, 0]:.4g}" in w.insight.readout.text()
     w.shutdown()
 
 
