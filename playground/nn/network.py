@@ -144,14 +144,6 @@ class Network:
         """Number of weight layers (hidden layers + 1)."""
         return len(self.weights)
 
-    @property
-    def hidden_sizes(self) -> list[int]:
-        return self.layer_sizes[1:-1]
-
-    @property
-    def n_parameters(self) -> int:
-        return sum(W.size + b.size for W, b in zip(self.weights, self.biases))
-
     def parameters(self) -> list[np.ndarray]:
         """Weights then biases, in one list (the order optimizers and gradients use)."""
         return [*self.weights, *self.biases]

@@ -153,13 +153,6 @@ class Canvas(pg.PlotWidget):
         if self._last_surface is not None:
             self.set_surface(*self._last_surface)
 
-    def view_to_widget(self, x: float, y: float):
-        """Widget (viewport) coordinates of a data point, for tests and tools."""
-        from PySide6.QtCore import QPointF
-
-        scene = self.view_box.mapViewToScene(QPointF(x, y))
-        return self.mapFromScene(scene)
-
 
 def _extends(shown, X, y, test_mask) -> bool:
     """Are (X, y, test_mask) the shown arrays with rows appended?"""

@@ -505,8 +505,13 @@ class MainWindow(QMainWindow):
             if len(ds)
             else "No points: click to add some, or load a preset."
         )
-        self.undo_button.setEnabled(self.model.history.can_undo)
-        self.redo_button.setEnabled(self.model.history.can_redo)
+        history = self.model.history
+        self.undo_button.setEnabled(history.can_undo)
+        self.redo_button.setEnabled(history.can_redo)
+        self.undo_button.setToolTip(f"Undo {history.undo_label()} (Ctrl+Z)" if history.can_undo else "Nothing to undo")
+        self.redo_button.setToolTip(
+            f"Redo {history.redo_label()} (Ctrl+Shift+Z)" if history.can_redo else "Nothing to redo"
+        )
         if send and hasattr(self, "worker"):
             self.worker.send(Command.DATA, ds)
 

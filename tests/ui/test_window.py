@@ -76,6 +76,7 @@ def test_clear_then_undo_restores_everything(window):
     original = window.dataset
     window.clear_button.click()
     assert len(window.dataset) == 0
+    assert window.undo_button.toolTip() == "Undo clear (Ctrl+Z)"
     window.undo_button.click()
     assert window.dataset == original
 
