@@ -26,6 +26,7 @@ def _not_negative(loss: float) -> float:
 
 class Output:
     name: str = ""
+    _ws = None  # per-(n, dtype) buffers and constants of the fused training path, where a subclass has one
     is_classifier = True
 
     def check_units(self, n_out: int) -> None:
@@ -96,7 +97,7 @@ class SigmoidBCE(Output):
         #   (a - y) / n = (t / 2 + 1/2 - y) / n
         # At n = 500 an allocation or a scalar conversion costs as much as the arithmetic, so every step
         # writes into a cached buffer with cached constants, and the one reduction is a BLAS dot.
-        ws = getattr(self, "_ws", None)
+        ws = self._ws
         if ws is None or ws[0] != (Zt.shape[1], Zt.dtype):
             ws = self._workspace(Zt.shape[1], Zt.dtype)
         u, scratch, ones, zero, half, half_over_n, one_over_n = ws[1]
@@ -118,7 +119,7 @@ class SigmoidBCE(Output):
         return loss, t
 
     def _workspace(self, n: int, dtype):
-        ws = getattr(self, "_ws", None)
+        ws = self._ws
         if ws is None or ws[0] != (n, dtype):
             kind = dtype.type
             buffers = (np.empty((1, n), dtype), np.empty((1, n), dtype), np.ones(n, dtype))

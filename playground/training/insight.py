@@ -147,6 +147,12 @@ class HealthHistory:
         return np.array(rows, dtype=np.float64)
 
 
+def _worst_layer(shares: list[float]) -> tuple[float, int]:
+    """The largest share that was measured and its hidden layer (1-based); (0, 0) if none was."""
+    measured = [(share, k) for k, share in enumerate(shares, start=1) if not math.isnan(share)]
+    return max(measured, key=lambda m: (m[0], -m[1]), default=(0.0, 0))  # ties: the earlier layer
+
+
 def findings(history: HealthHistory, config, activation: str) -> list[Finding]:
     """Plain-language problems, each naming its evidence and what to try. Empty when all looks well."""
     out: list[Finding] = []
@@ -175,10 +181,8 @@ def findings(history: HealthHistory, config, activation: str) -> list[Finding]:
                 "Use fewer layers, ReLU or tanh instead of sigmoid, or the 'he' initialiser for ReLU.",
             )
         )
-    dead = [s.dead for s in last[:-1]]
-    worst = max((d for d in dead if not math.isnan(d)), default=math.nan)
-    if not math.isnan(worst) and worst >= 0.5:
-        layer = dead.index(worst) + 1
+    worst, layer = _worst_layer([s.dead for s in last[:-1]])
+    if worst >= 0.5:
         out.append(
             Finding(
                 "Dead ReLUs",
@@ -187,10 +191,8 @@ def findings(history: HealthHistory, config, activation: str) -> list[Finding]:
                 "Lower the learning rate, use leaky_relu, or Reset with the 'he' initialiser.",
             )
         )
-    saturated = [s.saturated for s in last[:-1]]
-    worst = max((d for d in saturated if not math.isnan(d)), default=math.nan)
-    if not math.isnan(worst) and worst >= 0.5:
-        layer = saturated.index(worst) + 1
+    worst, layer = _worst_layer([s.saturated for s in last[:-1]])
+    if worst >= 0.5:
         out.append(
             Finding(
                 "Saturated units",

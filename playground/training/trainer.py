@@ -96,6 +96,7 @@ class Trainer:
         self.epoch = 0
         self.last_stats = None
         self.last_grads = None
+        self.stats_epoch = -1  # the epoch last_stats describe
         self.net: Network | None = None
         self.optimizer = None
         self.dataset = Dataset()

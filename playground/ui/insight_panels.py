@@ -78,7 +78,7 @@ class InsightPanels(QObject):
     @Slot()
     def send_views(self, *_) -> None:
         window = self.window
-        if getattr(window, "worker", None) is None:
+        if window.worker is None:
             return
         views = Views(
             network=self.docks["network"].isVisible(),

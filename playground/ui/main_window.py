@@ -71,6 +71,13 @@ class MainWindow(QMainWindow):
         self._run_seconds = 0.0
         self._last_draw_time = 0.0
         self._frames = 0
+        self._run_result = None  # (epoch, metrics) of the run being shown, for the Runs panel
+        self._pending_history = None  # a restored session's loss curve, shown with its first snapshot
+        self._notice_sticky = False  # a divergence/problem notice stays until the next run
+        self._preset_origin: str | None = None  # the preset the data came from, for suggested settings
+        self._session_path: str | None = None  # where Save writes without asking
+        self.thread: QThread | None = None
+        self.worker: TrainingWorker | None = None
         self._build()
         self.insight = InsightPanels(self)
         self.sessions = SessionController(self, home)
@@ -330,7 +337,7 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop the worker and wait for its thread: safe to call twice."""
-        if getattr(self, "thread", None) is None:
+        if self.thread is None:
             return
         self.frame_timer.stop()
         self.worker.stop()
@@ -340,7 +347,7 @@ class MainWindow(QMainWindow):
         self.sessions.flush()
 
     def closeEvent(self, event) -> None:
-        was_running = getattr(self, "thread", None) is not None
+        was_running = self.thread is not None
         self.shutdown()
         if was_running:
             self.sessions.save_on_quit()
@@ -364,7 +371,7 @@ class MainWindow(QMainWindow):
             self._run_config = self.config
             self._run_seconds = 0.0
             self.loss_plot.clear_history()
-        history = getattr(self, "_pending_history", None)
+        history = self._pending_history
         if history and snap.restored:  # a restored session: its curve continues where it stopped
             self.loss_plot.set_history(history)
             self._pending_history = None
@@ -421,8 +428,7 @@ class MainWindow(QMainWindow):
 
     def _finish_run(self) -> None:
         """Keep the run that just ended (reset, new shape, opened session) in the Runs panel."""
-        result = getattr(self, "_run_result", None)
-        self._run_result = None
+        result, self._run_result = self._run_result, None
         if result is None or self._run_id is None:
             return
         epochs, m = result
@@ -448,12 +454,12 @@ class MainWindow(QMainWindow):
             self._notice_sticky = sticky
             if not sticky:
                 QTimer.singleShot(8000, self._expire_notice)
-        elif getattr(self, "_notice_sticky", False):
+        elif self._notice_sticky:
             self.notice.hide()
             self._notice_sticky = False
 
     def _expire_notice(self) -> None:
-        if not getattr(self, "_notice_sticky", False):
+        if not self._notice_sticky:
             self.notice.hide()
 
     # -- actions -------------------------------------------------------------------------------
@@ -512,7 +518,7 @@ class MainWindow(QMainWindow):
         self.redo_button.setToolTip(
             f"Redo {history.redo_label()} (Ctrl+Shift+Z)" if history.can_redo else "Nothing to redo"
         )
-        if send and hasattr(self, "worker"):
+        if send and self.worker is not None:
             self.worker.send(Command.DATA, ds)
 
     @Slot(tuple)
@@ -572,7 +578,7 @@ class MainWindow(QMainWindow):
             self._points_changed(self.dataset, send=False)
 
     def apply_suggested_settings(self) -> None:
-        origin = getattr(self, "_preset_origin", None)
+        origin = self._preset_origin
         config = suggested_config(origin, self.controls.config)
         self.controls.set_config(config)
         self._config_changed(config)
@@ -657,7 +663,7 @@ class MainWindow(QMainWindow):
         return {"runs": self.insight.runs.to_list()}
 
     def save_session(self) -> None:
-        path = getattr(self, "_session_path", None)
+        path = self._session_path
         if path:
             self.sessions.request_save(path)
         else:

@@ -152,7 +152,7 @@ class SessionController(QObject):
 
     @Slot()
     def autosave_now(self) -> None:
-        if self.autosave_enabled and getattr(self.window, "thread", None) is not None:
+        if self.autosave_enabled and self.window.thread is not None:
             self.window.worker.send(Command.STATE, ("autosave", None))
 
     def _periodic_autosave(self) -> None:

@@ -116,6 +116,10 @@ class TrainingWorker(QObject):
     def __init__(self, dataset: Dataset, config: TrainConfig, bounds, max_fps: float = 30.0, state=None):
         super().__init__()
         self._initial_state = state
+        self._trainer: Trainer | None = None
+        self._sweep = None  # ([(label, config), ...], epochs) waiting to run
+        self._restored = False  # the next snapshot is the first after a LOAD
+        self._interrupted = False  # a command that cancels a running sweep arrived
         self.errors = 0  # internal errors survived (tests assert there were none)
         # Back-pressure: snapshots carry a sequence number and the window writes back the last one it drew.
         # The worker emits a timed snapshot only when the window has drawn all but one, so a window that
@@ -160,7 +164,7 @@ class TrainingWorker(QObject):
 
     def final_state(self) -> SavedState | None:
         """The trainer's state once the thread has stopped (for the save on quit)."""
-        trainer = getattr(self, "_trainer", None)
+        trainer = self._trainer
         if trainer is None:
             return None
         return SavedState("final", trainer.state(), trainer.dataset, trainer.config)
@@ -224,8 +228,6 @@ class TrainingWorker(QObject):
     def _drain(self, block: bool) -> bool:
         """Apply every queued command; when idle, wait for one. True if the view must be redrawn."""
         self._step_requested = False
-        if not hasattr(self, "_sweep"):
-            self._sweep = None
         dirty = False
         while True:
             if not block and self.commands.empty():  # the common case, without raising queue.Empty
@@ -367,7 +369,7 @@ class TrainingWorker(QObject):
             layer_sizes=list(trainer.net.layer_sizes),
             output=trainer.net.output_name,
             activation=trainer.net.activation_name,
-            restored=getattr(self, "_restored", False),
+            restored=self._restored,
         )
         self.emitted += 1
         snap.seq = self.emitted
@@ -405,13 +407,12 @@ class TrainingWorker(QObject):
             return
         self._insight_done = now
         net = trainer.net
-        if (views.network or views.health) and getattr(trainer, "stats_epoch", -1) != trainer.epoch:
+        if (views.network or views.health) and trainer.stats_epoch != trainer.epoch:
             trainer.probe()  # no recorded step for this epoch (paused, stepped, or trained between frames)
         if views.network:
             snap.neuron_maps = neuron_maps(net, self._bounds)
             snap.blocks = [b.copy() for b in net.blocks()]
-            stats_grads = getattr(trainer, "last_grads", None)
-            snap.grads = None if stats_grads is None else [g.copy() for g in stats_grads]
+            snap.grads = None if trainer.last_grads is None else [g.copy() for g in trainer.last_grads]
         if views.network or views.health:
             snap.layer_stats = trainer.last_stats
         if views.hidden is not None:
