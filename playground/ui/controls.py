@@ -252,9 +252,14 @@ class ControlsPanel(QWidget):
     def _rebuild_layer_buttons(self) -> None:
         while self.layer_row.count():
             item = self.layer_row.takeAt(0)
-            if item.widget():
-                item.widget().setObjectName("")  # no longer findable while it awaits deletion
-                item.widget().deleteLater()
+            widget = item.widget()
+            if widget is not None:
+                # Off the screen now, not when deleteLater gets round to it: until then the old counts
+                # were still drawn under the new ones.
+                widget.setObjectName("")  # and no longer findable by name
+                widget.hide()
+                widget.setParent(None)
+                widget.deleteLater()
         hidden = list(self._config.hidden)
         remove = _tool("−", "Remove the last hidden layer", "removeLayer")
         remove.setEnabled(bool(hidden))
@@ -273,7 +278,10 @@ class ControlsPanel(QWidget):
             plus.clicked.connect(lambda _=False, i=i: self._resize(i, +1))
             self.layer_row.addSpacing(4)
             self.layer_row.addWidget(minus)
-            self.layer_row.addWidget(QLabel(str(size)))
+            count = QLabel(str(size))
+            count.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            count.setMinimumWidth(count.fontMetrics().horizontalAdvance("256") + 6)  # never under its buttons
+            self.layer_row.addWidget(count)
             self.layer_row.addWidget(plus)
         self.layer_row.addStretch(1)
 
