@@ -2,13 +2,51 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, fields, replace
 
 from ..nn import ACTIVATIONS, INITIALISERS, OPTIMIZERS
 
-MAX_HIDDEN_LAYERS = 10
-MAX_NEURONS = 256
-MIN_LR, MAX_LR = 1e-5, 10.0
+@dataclass(frozen=True)
+class Range:
+    """A closed interval of allowed values; NaN and infinities never lie in one."""
+
+    low: float
+    high: float
+
+    def __contains__(self, value) -> bool:
+        try:
+            v = float(value)
+        except (TypeError, ValueError, OverflowError):
+            return False
+        return math.isfinite(v) and self.low <= v <= self.high
+
+    def describe(self) -> str:
+        return f"{self.low:g}..{self.high:g}"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The one table of limits: the config, the layer parser, the session reader, the widgets and the CLI
+    all read it, so they can never disagree about what is allowed."""
+
+    learning_rate: Range = Range(1e-5, 10.0)
+    hidden_layers: Range = Range(0, 10)
+    neurons: Range = Range(1, 256)
+    test_ratio: Range = Range(0.0, 0.9)
+    batch_size: Range = Range(0, 100_000)  # 0 means the full batch
+    max_epochs: Range = Range(0, 10_000_000)  # 0 means no limit
+    seed: Range = Range(0, 2**31 - 1)
+    momentum: Range = Range(0.0, 0.999)
+    regularization: Range = Range(0.0, 10.0)
+    points: Range = Range(0, 1_000_000)  # points in a dataset (file or session)
+    preset_points: Range = Range(10, 5_000)  # points a preset generates
+    noise: Range = Range(0.0, 0.5)  # a preset's noise
+
+
+LIMITS = Limits()
+MAX_HIDDEN_LAYERS = int(LIMITS.hidden_layers.high)
+MAX_NEURONS = int(LIMITS.neurons.high)
 
 # Changing one of these rebuilds the network from its seed; the rest apply to the running network.
 RESET_FIELDS = frozenset({"hidden", "activation", "init", "seed", "dtype"})
@@ -36,11 +74,12 @@ class TrainConfig:
             raise ValueError("; ".join(problems))
 
     def problems(self) -> list[str]:
+        """What is wrong with these settings, one phrase each (empty if nothing)."""
         out = []
-        if len(self.hidden) > MAX_HIDDEN_LAYERS:
+        if len(self.hidden) not in LIMITS.hidden_layers:
             out.append(f"at most {MAX_HIDDEN_LAYERS} hidden layers, not {len(self.hidden)}")
         for size in self.hidden:
-            if not 1 <= size <= MAX_NEURONS:
+            if size not in LIMITS.neurons:
                 out.append(f"a layer has 1 to {MAX_NEURONS} neurons, not {size}")
         if self.activation not in ACTIVATIONS:
             out.append(f"unknown activation {self.activation!r}")
@@ -48,18 +87,14 @@ class TrainConfig:
             out.append(f"unknown initialiser {self.init!r}")
         if self.optimizer not in OPTIMIZERS:
             out.append(f"unknown optimizer {self.optimizer!r}")
-        if not MIN_LR <= self.learning_rate <= 100.0:
-            out.append(f"learning rate must lie in {MIN_LR:g}..100, not {self.learning_rate:g}")
-        if not 0.0 <= self.momentum < 1.0:
-            out.append(f"momentum must lie in [0, 1), not {self.momentum:g}")
-        if self.batch_size < 0:
-            out.append("batch size must be 0 (full batch) or positive")
-        if self.l1 < 0 or self.l2 < 0:
-            out.append("regularisation rates cannot be negative")
-        if not 0.0 <= self.test_ratio <= 0.9:
-            out.append(f"test ratio must lie in 0..0.9, not {self.test_ratio:g}")
-        if self.max_epochs < 0:
-            out.append("the epoch limit cannot be negative")
+        for name in ("learning_rate", "momentum", "batch_size", "test_ratio", "seed", "max_epochs"):
+            value, allowed = getattr(self, name), getattr(LIMITS, name)
+            if value not in allowed:
+                out.append(f"{name.replace('_', ' ')} must lie in {allowed.describe()}, not {value!r}")
+        for name in ("l1", "l2"):
+            value = getattr(self, name)
+            if value not in LIMITS.regularization:
+                out.append(f"{name} rate must lie in {LIMITS.regularization.describe()}, not {value!r}")
         if self.dtype not in ("float32", "float64"):
             out.append(f"dtype must be float32 or float64, not {self.dtype!r}")
         return out
@@ -77,21 +112,35 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, data: dict) -> TrainConfig:
+        """Settings from a saved document. Raises ValueError naming the field for anything that is not
+        exactly the right kind of value within ``LIMITS`` (a 2.5 seed is refused, not truncated)."""
+        if not isinstance(data, dict):
+            raise ValueError(f"settings should be a mapping, not {type(data).__name__}")
         known = {f.name: f.type for f in fields(cls)}
-        kwargs = {}
+        kwargs: dict = {}
         for key, value in data.items():
             if key not in known:
                 continue
+            kind = known[key]
             if key == "hidden":
+                if not isinstance(value, (list, tuple)) or not all(_is_int(v) for v in value):
+                    raise ValueError("hidden should be a list of whole numbers")
                 value = tuple(int(v) for v in value)
-            elif known[key] in ("int", int):
-                value = int(value)
-            elif known[key] in ("float", float):
+            elif kind in ("int", int):
+                if not _is_int(value):
+                    raise ValueError(f"{key} should be a whole number, not {value!r}")
+            elif kind in ("float", float):
+                if not (_is_int(value) or isinstance(value, float)):
+                    raise ValueError(f"{key} should be a number, not {value!r}")
                 value = float(value)
-            elif known[key] in ("str", str):
-                value = str(value)
+            elif not isinstance(value, str):
+                raise ValueError(f"{key} should be a name, not {value!r}")
             kwargs[key] = value
         return cls(**kwargs)
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def parse_hidden_layers(text: str) -> tuple[int, ...]:
@@ -108,10 +157,10 @@ def parse_hidden_layers(text: str) -> tuple[int, ...]:
             size = int(part)
         except ValueError:
             raise ValueError(f"layer {position}: {part!r} is not a whole number") from None
-        if not 1 <= size <= MAX_NEURONS:
+        if size not in LIMITS.neurons:
             raise ValueError(f"layer {position}: {size} neurons; a layer has 1 to {MAX_NEURONS}")
         sizes.append(size)
-    if len(sizes) > MAX_HIDDEN_LAYERS:
+    if len(sizes) not in LIMITS.hidden_layers:
         raise ValueError(f"{len(sizes)} layers; at most {MAX_HIDDEN_LAYERS} hidden layers")
     return tuple(sizes)
 
