@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 from pathlib import Path
@@ -32,49 +33,110 @@ def _gui_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _positive_float(text):
-    value = float(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text} is negative")
-    return value
+def _number(kind, limit: str, low: float | None = None):
+    """An argparse ``type=``: a ``kind`` (int or float) within ``LIMITS.<limit>`` (from ``low`` if given).
+    Refusals become one line naming the option, exit status 2; NaN and infinities never lie in a range."""
+    from .files import quote
+    from .training.config import LIMITS, Range
+
+    allowed = getattr(LIMITS, limit)
+    if low is not None:
+        allowed = Range(low, allowed.high)
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except (ValueError, OverflowError):
+            noun = "a whole number" if kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"{quote(text)} is not {noun}") from None
+        if value not in allowed:
+            raise argparse.ArgumentTypeError(f"{quote(text)} is outside {allowed.describe()}")
+        return value
+
+    return parse
+
+
+def _layers(text: str) -> tuple[int, ...]:
+    from .training import parse_hidden_layers
+
+    try:
+        return parse_hidden_layers(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _save_path(text: str) -> Path:
+    from .files import quote
+
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty file name")
+    path = Path(text)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{quote(text)} is a folder")
+    if not path.parent.is_dir():
+        raise argparse.ArgumentTypeError(f"the folder {quote(str(path.parent))} does not exist")
+    return path
 
 
 def _train_parser() -> argparse.ArgumentParser:
     from .data.presets import PRESET_NAMES
     from .nn import ACTIVATIONS, INITIALISERS, OPTIMIZERS
+    from .training.config import LIMITS
+
+    def within(limit: str) -> str:
+        return f"({getattr(LIMITS, limit).describe()})"
 
     p = _Parser(prog="playground train", description="Train headless with the window's engine.")
     p.add_argument("--data", default="xor", help=f"a preset ({', '.join(PRESET_NAMES)}), FILE.csv or SESSION.json")
-    p.add_argument("--layers", default="8,8", help="hidden layer sizes, e.g. 8,8 ('' for none)")
+    p.add_argument("--layers", type=_layers, default=(8, 8), help="hidden layer sizes, e.g. 8,8 ('' for none)")
     p.add_argument("--activation", default="tanh", choices=list(ACTIVATIONS))
     p.add_argument("--init", default="xavier", choices=list(INITIALISERS))
     p.add_argument("--optimizer", default="adam", choices=list(OPTIMIZERS))
-    p.add_argument("--lr", type=float, default=0.03, help="learning rate")
-    p.add_argument("--batch-size", type=int, default=0, help="0 = full batch")
-    p.add_argument("--l1", type=_positive_float, default=0.0)
-    p.add_argument("--l2", type=_positive_float, default=0.0)
-    p.add_argument("--epochs", type=int, default=500)
-    p.add_argument("--test-ratio", type=float, default=0.5)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--points", type=int, default=500, help="points in a preset")
-    p.add_argument("--noise", type=float, default=0.0, help="noise of a preset")
-    p.add_argument("--save", metavar="SESSION.json", help="save the trained session (open it in the window)")
+    p.add_argument(
+        "--lr", type=_number(float, "learning_rate"), default=0.03, help=f"learning rate {within('learning_rate')}"
+    )
+    p.add_argument(
+        "--batch-size", type=_number(int, "batch_size"), default=0, help=f"0 = full batch {within('batch_size')}"
+    )
+    p.add_argument("--l1", type=_number(float, "regularization"), default=0.0, help=within("regularization"))
+    p.add_argument("--l2", type=_number(float, "regularization"), default=0.0, help=within("regularization"))
+    p.add_argument(
+        "--epochs", type=_number(int, "max_epochs", low=1), default=500, help=f"at least 1 {within('max_epochs')}"
+    )
+    p.add_argument("--test-ratio", type=_number(float, "test_ratio"), default=0.5, help=within("test_ratio"))
+    p.add_argument("--seed", type=_number(int, "seed"), default=0, help=within("seed"))
+    p.add_argument(
+        "--points",
+        type=_number(int, "preset_points"),
+        default=500,
+        help=f"points in a preset {within('preset_points')}",
+    )
+    p.add_argument("--noise", type=_number(float, "noise"), default=0.0, help=f"noise of a preset {within('noise')}")
+    p.add_argument(
+        "--save", type=_save_path, metavar="SESSION.json", help="save the trained session (open it in the window)"
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object with the final figures")
     return p
 
 
+def _json_value(value):
+    """JSON has no NaN or infinity: a figure that does not exist (no test points) is null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
 def train_main(argv: list[str]) -> int:
-    from .data import DatasetError, make_preset, read_csv
+    from .data import DatasetError, make_preset
     from .data.presets import PRESETS
-    from .training import TrainConfig, parse_hidden_layers, train_headless
-    from .training.session import Session, SessionError, load_session, save_session
+    from .files import Session, SessionError, describe_os_error, load_session, read_csv, save_session
+    from .training import TrainConfig, train_headless
 
     parser = _train_parser()
     args = parser.parse_args(argv)
     try:
-        hidden = parse_hidden_layers(args.layers)
         config = TrainConfig(
-            hidden=hidden,
+            hidden=args.layers,
             activation=args.activation,
             init=args.init,
             optimizer=args.optimizer,
@@ -93,10 +155,8 @@ def train_main(argv: list[str]) -> int:
             dataset = load_session(args.data).dataset
         else:
             parser.error(f"--data {args.data!r} is neither a preset, a .csv nor a session .json file")
-        if args.epochs < 1:
-            parser.error("--epochs must be at least 1")
     except (ValueError, DatasetError, SessionError) as exc:
-        parser.error(str(exc))
+        parser.error(" ".join(str(exc).split()))
     show_progress = sys.stderr.isatty() and not args.json
 
     def progress(trainer, result):
@@ -105,28 +165,28 @@ def train_main(argv: list[str]) -> int:
             bar = "#" * int(30 * done)
             print(f"\r[{bar:<30}] epoch {result.epoch}  loss {result.train_loss:.4f}", end="", file=sys.stderr)
 
-    losses = ([], [])
+    losses: tuple[list, list] = ([], [])
 
     def record(trainer, result):
         losses[0].append(result.epoch)
         losses[1].append(result.train_loss)
         progress(trainer, result)
 
-    result = train_headless(dataset, config, args.epochs, record)
+    run = train_headless(dataset, config, args.epochs, record)
     if show_progress:
         print(file=sys.stderr)
-    trainer = result.pop("trainer")
-    if args.save:
+    trainer, result = run.trainer, run.summary
+    if args.save is not None:
         import numpy as np
 
-        history = {"train": (np.array(losses[0]), np.array(losses[1]))}
+        history = {"train": (np.array(losses[0], dtype=np.int64), np.array(losses[1], dtype=np.float64))}
         try:
             save_session(Session(trainer.dataset, trainer.config, trainer.state(), history), args.save)
         except OSError as exc:
-            print(f"playground train: error: cannot save {args.save}: {exc.strerror or exc}", file=sys.stderr)
+            print(f"playground train: error: cannot save {args.save}: {describe_os_error(exc)}", file=sys.stderr)
             return EXIT_USAGE
     if args.json:
-        print(json.dumps(result))
+        print(json.dumps({key: _json_value(value) for key, value in result.items()}, allow_nan=False))
     else:
         print(
             f"epochs {result['epochs']}  train loss {result['train_loss']:.5f}  test loss {result['test_loss']:.5f}"

@@ -4,7 +4,68 @@ import os
 if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import functools  # noqa: E402
+import weakref  # noqa: E402
+
 import pytest  # noqa: E402
+
+# --- QThread tracking -------------------------------------------------------------------------------
+# `threading.active_count()` does not see a QThread, so leak checks built on it cannot fail. Instead,
+# every `QThread.start` called from Python during the session is recorded here (weakly: tracking must
+# not keep a thread object alive or change when Qt deletes it), and `running_qthreads()` reports the
+# recorded threads that are still running.
+
+_started_qthreads: list[weakref.ref] = []
+
+
+def _install_qthread_tracker() -> None:
+    try:
+        from PySide6.QtCore import QThread
+    except ImportError:  # the pure tests still run without Qt
+        return
+    original = QThread.start
+    if getattr(original, "_playground_tracked", False):
+        return
+
+    @functools.wraps(original)
+    def start(self, *args, **kwargs):
+        _started_qthreads.append(weakref.ref(self))
+        return original(self, *args, **kwargs)
+
+    start._playground_tracked = True  # type: ignore[attr-defined]
+    QThread.start = start
+
+
+def running_qthreads(since: int = 0) -> list:
+    """The QThreads started (via ``QThread.start``) at or after record number ``since`` and still running.
+
+    A thread whose Python wrapper is gone or whose C++ object Qt has deleted is not running (a QThread
+    deleted while running aborts the process, so it cannot be missed silently)."""
+    try:
+        import shiboken6
+    except ImportError:
+        return []
+    running = []
+    for ref in _started_qthreads[since:]:
+        thread = ref()
+        if thread is None or not shiboken6.isValid(thread) or any(t is thread for t in running):
+            continue
+        if thread.isRunning():
+            running.append(thread)
+    return running
+
+
+def pytest_configure(config):
+    _install_qthread_tracker()
+
+
+@pytest.fixture
+def qthreads():
+    """``qthreads()`` lists the QThreads started during this test that are still running.
+
+    Leak check: ``qtbot.waitUntil(lambda: qthreads() == [], timeout=5000)`` after closing the window."""
+    since = len(_started_qthreads)
+    return functools.partial(running_qthreads, since)
 
 
 @pytest.fixture(autouse=True)

@@ -5,18 +5,32 @@ import sys
 
 import pytest
 
-PURE = ["playground", "playground.nn", "playground.data", "playground.training", "playground.cli"]
+PURE_PACKAGES = ["playground.nn", "playground.data", "playground.training", "playground.files"]
+QT = ("PySide6", "pyqtgraph", "shiboken6")
+
+# Imports the entry points and every module of the pure packages, then lists what came in from Qt.
+NO_QT_PROBE = f"""
+import importlib, json, pkgutil, sys
+import playground, playground.cli
+imported = []
+for name in {PURE_PACKAGES!r}:
+    package = importlib.import_module(name)
+    imported.append(name)
+    for info in pkgutil.walk_packages(package.__path__, prefix=name + "."):
+        importlib.import_module(info.name)
+        imported.append(info.name)
+qt = sorted(m for m in sys.modules if m.split(".")[0] in {QT!r})
+print(json.dumps({{"imported": imported, "qt": qt}}))
+"""
 
 
-def test_pure_packages_import_no_qt():
-    code = (
-        "import sys\n"
-        + "".join(f"import {m}\n" for m in PURE)
-        + "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6')]\n"
-        + "print(bad)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+def test_every_module_of_the_pure_packages_imports_without_qt():
+    out = subprocess.run([sys.executable, "-c", NO_QT_PROBE], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["qt"] == []
+    for package in PURE_PACKAGES:  # the walk found the modules, not only the package __init__
+        assert sum(m.startswith(package + ".") for m in result["imported"]) >= 2, (package, result["imported"])
 
 
 def _run(*args, env_extra=None, drop=()):
@@ -27,6 +41,7 @@ def _run(*args, env_extra=None, drop=()):
     )
 
 
+@pytest.mark.slow
 def test_no_display_gives_one_clear_line():
     out = _run(drop=("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
     assert out.returncode == 1
@@ -34,12 +49,14 @@ def test_no_display_gives_one_clear_line():
     assert "no display available" in out.stderr
 
 
+@pytest.mark.slow
 def test_version_and_help():
     out = _run("--version")
     assert out.returncode == 0 and out.stdout.startswith("playground ")
     assert _run("train", "--help").returncode == 0
 
 
+@pytest.mark.slow
 def test_headless_train_json():
     out = _run("train", "--data", "xor", "--epochs", "300", "--json")
     assert out.returncode == 0, out.stderr
@@ -47,6 +64,7 @@ def test_headless_train_json():
     assert result["epochs"] == 300 and result["test_accuracy"] >= 0.95
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args,match",
     [(["--layers", "8,,x"], "layer 2"), (["--data", "nope"], "neither a preset"), (["--lr", "abc"], "lr")],

@@ -13,6 +13,7 @@ class History:
         self.depth = depth
         self._undo: list[tuple[Dataset, str]] = []
         self._redo: list[tuple[Dataset, str]] = []
+        self._base: Dataset | None = None  # the start of an open transaction
 
     def push(self, dataset: Dataset, label: str = "edit") -> bool:
         """Make ``dataset`` current; returns False (and records nothing) when nothing changed."""
@@ -24,6 +25,34 @@ class History:
         self._redo.clear()
         self.current = dataset
         return True
+
+    # -- transactions: many small changes shown live, one undo step ----------------------------------
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._base is not None
+
+    def begin(self) -> None:
+        """Start a transaction: ``preview`` changes ``current`` without undo entries until ``commit``."""
+        self.commit()
+        self._base = self.current
+
+    def preview(self, dataset: Dataset) -> bool:
+        """Show ``dataset`` as current inside a transaction (outside one it is an ordinary ``push``)."""
+        if self._base is None:
+            return self.push(dataset)
+        if dataset is self.current:
+            return False
+        self.current = dataset
+        return True
+
+    def commit(self, label: str = "edit") -> bool:
+        """End the transaction as one undo step from its start; False if nothing changed (or none open)."""
+        base, self._base = self._base, None
+        if base is None:
+            return False
+        final, self.current = self.current, base
+        return self.push(final, label)
 
     def clear_undo(self) -> None:
         self._undo.clear()

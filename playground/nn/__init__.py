@@ -1,6 +1,10 @@
-"""The from-scratch engine: pure NumPy, no Qt."""
+"""The from-scratch engine: pure NumPy, no Qt.
+
+``Network`` (network.py) is the readable reference; ``FusedNetwork`` (fused.py) is the fast training
+kernel, checked against it by the tests."""
 
 from .activations import ACTIVATIONS, get_activation
+from .fused import FusedNetwork
 from .gradcheck import check_gradients, numerical_gradients
 from .init import INITIALISERS
 from .network import Network
@@ -13,6 +17,7 @@ __all__ = [
     "INITIALISERS",
     "OPTIMIZERS",
     "OUTPUTS",
+    "FusedNetwork",
     "Network",
     "add_regularization_gradients",
     "check_gradients",

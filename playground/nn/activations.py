@@ -8,6 +8,7 @@ functions is monotonic and its slope is a function of its value:
     relu'(z)    = [a > 0]        leaky_relu'(z) = 1 if a > 0 else alpha      linear'(z) = 1
 
 ``forward(Z)`` may overwrite ``Z`` (it returns the array it wrote into): the callers own their buffers.
+Shapes: ``Z``, ``A``, ``dA`` and ``dZ`` all have one shape, ``(n, units)`` in the reference network.
 """
 
 from __future__ import annotations
@@ -17,16 +18,31 @@ import numpy as np
 LEAKY_ALPHA = 0.01
 
 
+def sigmoid(Z: np.ndarray) -> np.ndarray:
+    """sigma(z) = 1 / (1 + e^-z), in place on ``Z`` (returned), any shape.
+
+    Computed as (1 + tanh(z/2)) / 2: the same function, but it cannot overflow for large |z| (exp(1e4)
+    would), and float32 tanh has a fast vector kernel. The one definition of the sigmoid: the hidden
+    activation and the sigmoid output both use it.
+    """
+    half, one = Z.dtype.type(0.5), Z.dtype.type(1.0)
+    Z *= half
+    np.tanh(Z, out=Z)
+    Z += one
+    Z *= half
+    return Z
+
+
 class Activation:
-    """Constants are kept as NumPy scalars of the network's dtype: mixing a Python float into a float32
-    operation costs a type resolution on every call, which shows at these array sizes."""
+    """``forward(Z)`` and its derivative ``backward(dA, A)``, side by side."""
 
     name: str = ""
 
     def __init__(self, dtype=np.float64):
         self.dtype = np.dtype(dtype)
+        # Constants as NumPy scalars of the network's dtype: a Python float in a float32 operation costs a
+        # type resolution on every call, which shows at these array sizes.
         self.one = self.dtype.type(1.0)
-        self.half = self.dtype.type(0.5)
         self.zero = self.dtype.type(0.0)
 
     def forward(self, Z: np.ndarray) -> np.ndarray:
@@ -34,27 +50,18 @@ class Activation:
         raise NotImplementedError
 
     def backward(self, dA: np.ndarray, A: np.ndarray, scratch: np.ndarray | None = None) -> np.ndarray:
-        """Turn ``dA`` (gradient of the loss w.r.t. the output) into ``dZ`` in place and return it.
-        ``scratch``, if given, is a buffer shaped like ``A`` that may be overwritten."""
+        """``dZ = dA * f'(A)``: turn ``dA`` (gradient of the loss w.r.t. the output ``A``) into ``dZ`` in
+        place and return it. ``scratch``, if given, is a buffer shaped like ``A`` that may be overwritten."""
         raise NotImplementedError
-
-    def __call__(self, Z: np.ndarray) -> np.ndarray:
-        return self.forward(np.array(Z, dtype=self.dtype, copy=True))
 
 
 class Sigmoid(Activation):
-    """sigma(z) = 1 / (1 + e^-z), computed as (1 + tanh(z/2)) / 2: the same function, but it cannot
-    overflow for large |z| (exp(1e4) would), and float32 tanh has a fast vector kernel."""
+    """sigma(z) = 1 / (1 + e^-z) (see ``sigmoid``); sigma'(z) = a (1 - a)."""
 
     name = "sigmoid"
 
     def forward(self, Z):
-        half = self.half
-        Z *= half
-        np.tanh(Z, out=Z)
-        Z += self.one
-        Z *= half
-        return Z
+        return sigmoid(Z)
 
     def backward(self, dA, A, scratch=None):
         one_minus = np.subtract(self.one, A, out=scratch)

@@ -1,11 +1,14 @@
 """Optimizers: they turn gradients into in-place parameter updates.
 
-``step(params, grads)`` takes matching lists of arrays. The learning rate (and the other settings) are
-plain attributes, so a running session can change them between steps without losing the optimizer's
-state (momentum velocity, Adam's moments).
+``step(params, grads)`` takes matching lists of arrays; it updates ``params`` in place and only reads
+``grads`` (the caller's gradient arrays are left as they were). The learning rate (and the other
+settings) are plain attributes, so a running session can change them between steps without losing the
+optimizer's state (momentum velocity, Adam's moments).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -16,7 +19,8 @@ class Optimizer:
     def __init__(self, learning_rate: float):
         self.learning_rate = float(learning_rate)
 
-    def step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
+    def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
+        """Update each of ``params`` in place from the gradient of the same index (not modified)."""
         raise NotImplementedError
 
     # Slots hold per-parameter state (lists of arrays shaped like the parameters); scalars are counters.
@@ -49,8 +53,7 @@ class SGD(Optimizer):
     def step(self, params, grads):
         lr = self.learning_rate
         for p, g in zip(params, grads):
-            g *= lr
-            p -= g
+            p -= lr * g
 
 
 class Momentum(Optimizer):
@@ -70,8 +73,7 @@ class Momentum(Optimizer):
         lr, beta = self.learning_rate, self.beta
         for p, g, v in zip(params, grads, self.velocity):
             v *= beta
-            g *= lr
-            v -= g
+            v -= lr * g
             p += v
 
 
@@ -102,9 +104,10 @@ class Adam(Optimizer):
         for p, g, m, v in zip(params, grads, self.m, self.v):
             m *= b1
             m += (1.0 - b1) * g
-            g *= g
+            g_squared = np.square(g)
+            g_squared *= 1.0 - b2
             v *= b2
-            v += (1.0 - b2) * g
+            v += g_squared
             denom = np.sqrt(v)
             denom += eps
             np.divide(m, denom, out=denom)

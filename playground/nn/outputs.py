@@ -15,49 +15,78 @@ from __future__ import annotations
 
 import numpy as np
 
-_LOG2 = float(np.log(2.0))
+from .activations import sigmoid
 
 
-def _not_negative(loss: float) -> float:
+def softmax(Z: np.ndarray) -> np.ndarray:
+    """Softmax over each row of ``Z`` (``(n, k)``), in place (returned): ``exp(z_j) / sum_i exp(z_i)``.
+
+    The largest logit of each row is shifted to 0 first, which changes nothing but keeps ``exp`` from
+    overflowing."""
+    Z -= Z.max(axis=1, keepdims=True)
+    np.exp(Z, out=Z)
+    Z /= Z.sum(axis=1, keepdims=True)
+    return Z
+
+
+def log_sum_exp(Z: np.ndarray) -> np.ndarray:
+    """``log(sum_j exp(z_j))`` of each row of ``Z`` (``(n, k)`` -> ``(n,)``), with the row maximum shifted
+    out so ``exp`` cannot overflow. ``Z`` is not modified."""
+    m = Z.max(axis=1, keepdims=True)
+    return np.log(np.exp(Z - m).sum(axis=1)) + m[:, 0]
+
+
+def softplus(Z: np.ndarray) -> np.ndarray:
+    """``log(1 + e^z)`` elementwise, as ``max(z, 0) + log1p(exp(-|z|))``: exp of a non-positive number
+    cannot overflow. ``Z`` is not modified."""
+    out = np.abs(Z)
+    np.negative(out, out=out)
+    np.exp(out, out=out)
+    np.log1p(out, out=out)
+    out += np.maximum(Z, 0.0)
+    return out
+
+
+def not_negative(loss: float) -> float:
     """Cross-entropy is >= 0 term by term; float32 rounding of a near-zero total may dip below, and
     "-0.0000" reads as a bug. NaN and inf pass through untouched: they mean divergence."""
     return 0.0 if loss < 0.0 else loss
 
 
 class Output:
+    """An output activation and its loss. ``Z`` are the last layer's logits, ``(n, n_out)``."""
+
     name: str = ""
-    _ws = None  # per-(n, dtype) buffers and constants of the fused training path, where a subclass has one
-    is_classifier = True
 
     def check_units(self, n_out: int) -> None:
         pass
 
+    def describe(self, n_out: int) -> str:
+        """A short description for people, e.g. "softmax over 3 classes, cross-entropy"."""
+        raise NotImplementedError
+
     def encode(self, y: np.ndarray, n_out: int, dtype) -> np.ndarray:
-        """Turn user-facing targets ``y`` into an array shaped like the network's output."""
+        """Turn user-facing targets ``y`` into an array shaped like the network's output, ``(n, n_out)``."""
         raise NotImplementedError
 
     def activate(self, Z: np.ndarray) -> np.ndarray:
-        """Apply the output activation to ``Z`` in place and return it."""
+        """Apply the output activation to ``Z`` in place and return it: ``A``, ``(n, n_out)``."""
         raise NotImplementedError
 
     def loss(self, Z: np.ndarray, Y: np.ndarray) -> float:
-        """Mean loss over the n rows, from the logits ``Z`` (not modified)."""
+        """Mean loss over the n rows, from the logits ``Z`` (not modified) and encoded targets ``Y``."""
         raise NotImplementedError
 
-    # Feature-major forms, used by the training pass: ``Zt`` and ``Yt`` are ``(n_out, n)``.
-    def activate_t(self, Zt: np.ndarray) -> np.ndarray:
-        return self.activate(Zt)
+    def delta(self, A: np.ndarray, Y: np.ndarray) -> np.ndarray:
+        """dLoss/dZ = (A - Y) / n, ``(n, n_out)``, from the output ``A = activate(Z)`` (see the module
+        docstring: the same formula for every pair)."""
+        dZ = A - Y
+        dZ *= A.dtype.type(1.0 / A.shape[0])
+        return dZ
 
-    def loss_t(self, Zt: np.ndarray, Yt: np.ndarray) -> float:
-        return self.loss(Zt.T, Yt.T)
-
-    def loss_and_delta_t(self, Zt: np.ndarray, Yt: np.ndarray):
-        """Loss and dLoss/dZ = (A - Y) / n in the feature-major layout; may overwrite ``Zt``."""
-        loss = self.loss_t(Zt, Yt)
-        dZt = self.activate_t(Zt)
-        dZt -= Yt
-        dZt *= 1.0 / Zt.shape[1]
-        return loss, dZt
+    def predict(self, Z: np.ndarray) -> np.ndarray:
+        """From the logits ``Z``: the class index per row, ``(n,)`` int64 (values for a linear output)."""
+        raise NotImplementedError
 
 
 class SigmoidBCE(Output):
@@ -69,63 +98,23 @@ class SigmoidBCE(Output):
         if n_out != 1:
             raise ValueError(f"a sigmoid output has 1 unit, not {n_out}")
 
+    def describe(self, n_out):
+        return "sigmoid unit, binary cross-entropy"
+
     def encode(self, y, n_out, dtype):
         y = y if isinstance(y, np.ndarray) else np.asarray(y)
         return y.astype(dtype).reshape(-1, 1)
 
     def activate(self, Z):
-        Z *= 0.5
-        np.tanh(Z, out=Z)
-        Z += 1.0
-        Z *= 0.5
-        return Z
+        return sigmoid(Z)
 
     def loss(self, Z, Y):
-        # -[y log s(z) + (1-y) log(1-s(z))] = softplus(z) - y z, and
-        # softplus(z) = max(z, 0) + log1p(exp(-|z|)): exp of a non-positive number cannot overflow.
-        total = np.abs(Z)
-        np.negative(total, out=total)
-        np.exp(total, out=total)
-        np.log1p(total, out=total)
-        total += np.maximum(Z, 0.0)
-        # Each term is >= 0; float32 rounding of the difference may not be, and "-0.0000" reads as a bug.
-        return _not_negative(float((total.sum(dtype=np.float64) - np.vdot(Y, Z)) / Z.size))  # one unit: size n
+        # -[y log s(z) + (1-y) log(1-s(z))] = softplus(z) - y z
+        total = softplus(Z).sum(dtype=np.float64) - np.vdot(Y, Z)
+        return not_negative(float(total / Z.shape[0]))
 
-    def loss_and_delta_t(self, Zt, Yt):
-        # The same loss and gradient as above with fewer passes over the data, sharing t = tanh(z/2):
-        #   softplus(z) - y z = max(z, 0) - y z + log 2 - log1p(|t|)      (|t| <= 1: stable)
-        #   (a - y) / n = (t / 2 + 1/2 - y) / n
-        # At n = 500 an allocation or a scalar conversion costs as much as the arithmetic, so every step
-        # writes into a cached buffer with cached constants, and the one reduction is a BLAS dot.
-        ws = self._ws
-        if ws is None or ws[0] != (Zt.shape[1], Zt.dtype):
-            ws = self._workspace(Zt.shape[1], Zt.dtype)
-        u, scratch, ones, zero, half, half_over_n, one_over_n = ws[1]
-        np.maximum(Zt, zero, out=u)
-        np.multiply(Yt, Zt, out=scratch)
-        u -= scratch
-        Zt *= half
-        t = np.tanh(Zt, out=Zt)
-        np.abs(t, out=scratch)
-        np.log1p(scratch, out=scratch)
-        u -= scratch
-        loss = float(np.dot(u[0], ones)) / Zt.shape[1] + _LOG2
-        if loss < 0.0:  # as _not_negative, inline on the hot path
-            loss = 0.0
-        t *= half_over_n
-        np.multiply(Yt, one_over_n, out=scratch)
-        t -= scratch
-        t += half_over_n
-        return loss, t
-
-    def _workspace(self, n: int, dtype):
-        ws = self._ws
-        if ws is None or ws[0] != (n, dtype):
-            kind = dtype.type
-            buffers = (np.empty((1, n), dtype), np.empty((1, n), dtype), np.ones(n, dtype))
-            consts = (kind(0.0), kind(0.5), kind(0.5 / n), kind(1.0 / n))
-            ws = self._ws = ((n, dtype), buffers + consts)
-        return ws
+    def predict(self, Z):
+        return (Z[:, 0] >= 0).astype(np.int64)  # sigma(z) >= 1/2 exactly when z >= 0
 
 
 class SoftmaxCE(Output):
@@ -137,6 +126,9 @@ class SoftmaxCE(Output):
         if n_out < 2:
             raise ValueError(f"a softmax output needs at least 2 units, not {n_out}")
 
+    def describe(self, n_out):
+        return f"softmax over {n_out} classes, cross-entropy"
+
     def encode(self, y, n_out, dtype):
         y = np.asarray(y, dtype=np.int64).reshape(-1)
         if y.size and (y.min() < 0 or y.max() >= n_out):
@@ -146,28 +138,18 @@ class SoftmaxCE(Output):
         return Y
 
     def activate(self, Z):
-        Z -= Z.max(axis=1, keepdims=True)  # shift so the largest logit is 0: exp cannot overflow
-        np.exp(Z, out=Z)
-        Z /= Z.sum(axis=1, keepdims=True)
-        return Z
+        return softmax(Z)
 
     def loss(self, Z, Y):
-        # -sum_j y_j log softmax(z)_j = logsumexp(z) - sum_j y_j z_j, with the max shifted out.
-        m = Z.max(axis=1, keepdims=True)
-        shifted = Z - m
-        lse = np.log(np.exp(shifted).sum(axis=1))
-        return float(np.mean(lse - (Y * shifted).sum(axis=1), dtype=np.float64))
+        # -sum_j y_j log softmax(z)_j = logsumexp(z) - sum_j y_j z_j  (each row of Y sums to 1). Both terms
+        # are unchanged by shifting a row; with its maximum shifted to 0 they stay small, so a confident
+        # row costs no float32 precision (logits of 1e4 would leave only 3 significant digits otherwise).
+        shifted = Z - Z.max(axis=1, keepdims=True)
+        total = log_sum_exp(shifted).sum(dtype=np.float64) - np.vdot(Y, shifted)
+        return not_negative(float(total / Z.shape[0]))
 
-    def activate_t(self, Zt):
-        Zt -= Zt.max(axis=0)
-        np.exp(Zt, out=Zt)
-        Zt /= Zt.sum(axis=0)
-        return Zt
-
-    def loss_t(self, Zt, Yt):
-        shifted = Zt - Zt.max(axis=0)
-        lse = np.log(np.exp(shifted).sum(axis=0))
-        return float((lse.sum(dtype=np.float64) - np.vdot(Yt, shifted)) / Zt.shape[1])
+    def predict(self, Z):
+        return Z.argmax(axis=1)  # softmax is monotonic: the largest logit has the largest probability
 
 
 class LinearMSE(Output):
@@ -178,7 +160,9 @@ class LinearMSE(Output):
     """
 
     name = "linear"
-    is_classifier = False
+
+    def describe(self, n_out):
+        return "linear, mean squared error" if n_out == 1 else f"linear over {n_out} outputs, mean squared error"
 
     def encode(self, y, n_out, dtype):
         Y = np.asarray(y, dtype=dtype)
@@ -194,6 +178,10 @@ class LinearMSE(Output):
     def loss(self, Z, Y):
         diff = Z - Y
         return float(0.5 * np.vdot(diff, diff) / Z.shape[0])
+
+    def predict(self, Z):
+        """The values themselves: ``(n,)`` for one unit (the shape of ``y``), else ``(n, n_out)``."""
+        return Z[:, 0] if Z.shape[1] == 1 else Z
 
 
 OUTPUTS: dict[str, type[Output]] = {cls.name: cls for cls in (SigmoidBCE, SoftmaxCE, LinearMSE)}

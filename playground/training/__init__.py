@@ -1,12 +1,16 @@
-"""Training: settings, the training generator, decision surfaces. Pure Python + NumPy, no Qt."""
+"""Training: settings and limits, the app state, the training generator, the live run, frames, runs,
+divergence, decision surfaces. Pure Python + NumPy, no Qt."""
 
-from .config import TrainConfig, format_hidden_layers, parse_hidden_layers
-from .trainer import EpochResult, Metrics, Trainer, output_for, train_headless
+from .config import LIMITS, TrainConfig, format_hidden_layers, parse_hidden_layers
+from .trainer import EpochResult, HeadlessRun, Metrics, Trainer, TrainState, output_for, train_headless
 
 __all__ = [
+    "LIMITS",
     "EpochResult",
+    "HeadlessRun",
     "Metrics",
     "TrainConfig",
+    "TrainState",
     "Trainer",
     "format_hidden_layers",
     "output_for",

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, fields, replace
 
 from ..nn import ACTIVATIONS, INITIALISERS, OPTIMIZERS
 
+
 @dataclass(frozen=True)
 class Range:
     """A closed interval of allowed values; NaN and infinities never lie in one."""

@@ -16,14 +16,15 @@ class LossHistory:
         self._values: list[np.ndarray] = []
         self._epochs_arr = np.zeros(0, dtype=np.int64)
         self._values_arr = np.zeros(0)
-        self._pending = 0  # epochs seen since the last kept point
         self._n = 0
 
     def __len__(self) -> int:
         return self._n
 
     def clear(self) -> None:
-        self.__init__(self.capacity)
+        self.stride = 1
+        self._epochs, self._values = [], []
+        self._n = 0
 
     def extend(self, epochs, values) -> None:
         epochs = np.asarray(epochs, dtype=np.int64)

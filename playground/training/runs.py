@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..data.dataset import Dataset
 from .config import TrainConfig, format_hidden_layers
-from .trainer import Trainer
 
 MAX_CURVE = 400  # points kept per run's loss curve
+MAX_RUNS = 200  # runs kept (and saved in a session)
 SWEEPABLE = {
     "learning_rate": ("Learning rate", float),
     "width": ("Layer width", int),
@@ -114,21 +112,3 @@ def sweep_config(base: TrainConfig, parameter: str, value) -> TrainConfig:
     if parameter == "width":
         return base.with_changes(hidden=tuple(int(value) for _ in base.hidden) or (int(value),))
     return base.with_changes(**{parameter: value})
-
-
-def train_run(dataset: Dataset, config: TrainConfig, epochs: int, label: str = "", should_stop=None) -> RunRecord:
-    """Train a fresh network for ``epochs`` (or until it diverges, or ``should_stop()``) and record it."""
-    trainer = Trainer(dataset, config, eval_every=0)
-    start = time.perf_counter()
-    e, v = [], []
-    for result in trainer.run(epochs):
-        e.append(result.epoch)
-        v.append(result.train_loss)
-        if should_stop is not None and result.epoch % 20 == 0 and should_stop():
-            break
-    seconds = time.perf_counter() - start
-    m = trainer.evaluate()
-    ce, cv = thin_curve(e, v)
-    return RunRecord(
-        config, trainer.epoch, seconds, m.train_loss, m.test_loss, m.train_accuracy, m.test_accuracy, ce, cv, label
-    )

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..data.dataset import Dataset
-from ..nn import Network, make_optimizer
+from ..nn import FusedNetwork, make_optimizer
 from ..nn.regularization import add_block_regularization
 from .config import TrainConfig
-from .diagnose import explain_divergence
+from .divergence import Divergence, DivergenceWatch, Oscillation, explain, explain_oscillation
 from .insight import layer_stats
 
 
@@ -45,8 +45,13 @@ class EpochResult:
     epoch: int
     train_loss: float  # mean loss over this epoch's batches, before each batch's update
     metrics: Metrics | None  # full evaluation after the epoch, when asked for (see Trainer.eval_every)
-    diverged: bool = False
-    message: str = ""
+    divergence: Divergence | None = None  # set when the run diverged (the weights were rolled back)
+    message: str = ""  # for the learner: why it diverged, or that the loss oscillates
+    stats: StepStats | None = None  # the step's layer statistics, when recorded
+
+    @property
+    def diverged(self) -> bool:
+        return self.divergence is not None
 
 
 def _split_slots(state: dict) -> dict:
@@ -65,17 +70,12 @@ def _join_slots(state: dict, n_layers: int) -> dict:
     for key, value in state.items():
         if isinstance(value, list) and len(value) == 2 * n_layers:
             out[key] = [
-                np.vstack([np.asarray(W), np.asarray(b)[None, :]]) for W, b in zip(value[:n_layers], value[n_layers:])
+                np.vstack([np.asarray(W), np.asarray(b)[None, :]])
+                for W, b in zip(value[:n_layers], value[n_layers:], strict=True)
             ]
         else:
             out[key] = value
     return out
-
-
-def explosion_threshold(reference: float) -> float:
-    """A loss this far above the first loss since the last reset, data or setting change means the run
-    is diverging: for a fresh binary network (loss ~0.69) that is 2.7, far worse than guessing."""
-    return max(3.0 * reference, reference + 2.0)
 
 
 def output_for(n_classes: int) -> tuple[str, int]:
@@ -83,36 +83,49 @@ def output_for(n_classes: int) -> tuple[str, int]:
     return ("sigmoid", 1) if n_classes <= 2 else ("softmax", n_classes)
 
 
+@dataclass(frozen=True)
+class StepStats:
+    """What the insight panels read about one step: per-layer statistics and the [dW; db] gradients."""
+
+    epoch: int
+    layers: list  # insight.LayerStats per layer
+    grads: list  # per layer: [dW; db] copies
+
+
 class Trainer:
     """Owns a network, its optimizer and the data split, and trains epoch by epoch.
+
+    Built in one step: the network, the optimizer and the split exist from the start. ``_prepare`` is the
+    one place that derives the split and the encoded arrays from the data and the settings; every change
+    of data, seed, test ratio or output goes through it, so what is trained on is always what is shown.
 
     ``eval_every``: compute full train/test metrics every that many epochs (1 = every epoch, 0 = only on
     ``evaluate()``). The window evaluates when it is about to draw instead, which keeps the loop lean.
     """
 
-    def __init__(self, dataset: Dataset, config: TrainConfig | None = None, eval_every: int = 1):
+    def __init__(
+        self,
+        dataset: Dataset,
+        config: TrainConfig | None = None,
+        eval_every: int = 1,
+        state: TrainState | None = None,
+    ):
         self.config = config or TrainConfig()
         self.eval_every = eval_every
+        self.dataset = dataset
+        self.watch = DivergenceWatch()
+        self.net, self.optimizer, self._shuffle_rng = self._fresh(self.config)
         self.epoch = 0
-        self.last_stats = None
-        self.last_grads = None
-        self.stats_epoch = -1  # the epoch last_stats describe
-        self.net: Network | None = None
-        self.optimizer = None
-        self.dataset = Dataset()
-        self._shuffle_rng = np.random.default_rng([self.config.seed, 1])
-        self.set_dataset(dataset)
-        self.reset()
+        self._prepare()
+        if state is not None:
+            self.restore(state)
 
     # -- set-up --------------------------------------------------------------------------------
 
-    def reset(self, seed: int | None = None) -> None:
-        """New weights from the seed (the config's, or ``seed``), fresh optimizer state, epoch 0."""
-        if seed is not None:
-            self.config = self.config.with_changes(seed=seed)
-        cfg = self.config
+    def _fresh(self, cfg: TrainConfig):
+        """A new network from the seed, a fresh optimizer and shuffling generator."""
         output, n_out = output_for(self.dataset.n_classes)
-        self.net = Network(
+        net = FusedNetwork(
             [2, *cfg.hidden, n_out],
             activation=cfg.activation,
             output=output,
@@ -120,13 +133,37 @@ class Trainer:
             seed=cfg.seed,
             dtype=np.dtype(cfg.dtype),
         )
-        self._make_optimizer()
-        self._shuffle_rng = np.random.default_rng([cfg.seed, 1])
+        return net, _optimizer(cfg), np.random.default_rng([cfg.seed, 1])
+
+    def reset(self, seed: int | None = None) -> None:
+        """New weights from the seed (the config's, or ``seed``), fresh optimizer state, epoch 0, and the
+        split that seed makes."""
+        if seed is not None:
+            self.config = self.config.with_changes(seed=seed)
+        self.net, self.optimizer, self._shuffle_rng = self._fresh(self.config)
         self.epoch = 0
-        self.reference_loss = None
-        self.last_stats = self.last_grads = None
-        self.stats_epoch = -1
-        self._encode()
+        self.watch = DivergenceWatch()
+        self._prepare()
+
+    def _prepare(self) -> bool:
+        """Derive the split and the encoded arrays from the data and the settings. If the data needs another
+        output layer (a third class), the network is rebuilt first: returns True then."""
+        ds, cfg = self.dataset, self.config
+        rebuilt = output_for(ds.n_classes) != (self.net.output_name, self.net.layer_sizes[-1])
+        if rebuilt:
+            self.net, self.optimizer, self._shuffle_rng = self._fresh(cfg)
+            self.epoch = 0
+        self.watch.restart()
+        mask = ds.test_mask(cfg.test_ratio, cfg.seed)
+        dt = self.net.dtype
+        self.test_mask = mask
+        self.X_train = np.ascontiguousarray(ds.X[~mask], dtype=dt)
+        self.y_train = ds.y[~mask]
+        self.X_test = np.ascontiguousarray(ds.X[mask], dtype=dt)
+        self.y_test = ds.y[mask]
+        self.Y_train = self.net.encode_targets(self.y_train)
+        self.Y_test = self.net.encode_targets(self.y_test)
+        return rebuilt
 
     def state(self) -> TrainState:
         net = self.net
@@ -141,68 +178,53 @@ class Trainer:
     def restore(self, state: TrainState) -> None:
         """Continue from ``state``: the weights and biases must fit this trainer's network."""
         net = self.net
-        for target, source in zip([*net.weights, *net.biases], [*state.weights, *state.biases]):
+        targets = [*net.weights, *net.biases]
+        sources = [*state.weights, *state.biases]
+        if len(targets) != len(sources):
+            raise ValueError(f"the saved state has {len(sources)} parameter arrays, the network {len(targets)}")
+        for target, source in zip(targets, sources, strict=True):
             if target.shape != np.shape(source):
                 raise ValueError(f"a saved parameter has shape {np.shape(source)}, the network needs {target.shape}")
-        for target, source in zip([*net.weights, *net.biases], [*state.weights, *state.biases]):
+        for target, source in zip(targets, sources, strict=True):
             target[...] = source
         self.epoch = int(state.epoch)
         if state.optimizer:
             self.optimizer.set_state(_join_slots(state.optimizer, len(net.weights)), dtype=net.dtype)
         if state.rng_state:
             self._shuffle_rng.bit_generator.state = state.rng_state
-        self.reference_loss = None
-
-    def _make_optimizer(self) -> None:
-        cfg = self.config
-        extra = {"beta": cfg.momentum} if cfg.optimizer == "momentum" else {}
-        self.optimizer = make_optimizer(cfg.optimizer, cfg.learning_rate, **extra)
+        self.watch = DivergenceWatch()
 
     def apply(self, config: TrainConfig) -> bool:
-        """Use new settings. Returns True if they changed the network's shape or init (so it was reset);
-        learning rate, optimizer, batch size and regularisation apply to the running network."""
+        """Use new settings. Returns True if they changed the network's shape, init or seed (so it was
+        reset); learning rate, optimizer, batch size and regularisation apply to the running network."""
         old, self.config = self.config, config
         if old.needs_reset(config):
             self.reset()
             return True
         if config.optimizer != old.optimizer or config.momentum != old.momentum:
-            self._make_optimizer()
+            self.optimizer = _optimizer(config)
         else:
             self.optimizer.learning_rate = config.learning_rate
-        self.reference_loss = None
         if config.test_ratio != old.test_ratio:
-            self._split()
+            self._prepare()
         return False
 
     def set_dataset(self, dataset: Dataset) -> bool:
         """Train on new data from the next epoch. Returns True if the number of classes changed the
         output layer, which resets the network."""
-        old_output = output_for(self.dataset.n_classes) if self.net is not None else None
         self.dataset = dataset
-        self.reference_loss = None
-        if old_output is not None and output_for(dataset.n_classes) != old_output:
-            self._split()  # the old network cannot encode the new labels: split, then rebuild it
-            self.reset()
-            return True
-        self._split()
-        return False
+        return self._prepare()
 
-    def _split(self) -> None:
-        ds = self.dataset
-        self.test_mask = ds.test_mask(self.config.test_ratio, self.config.seed)
-        if self.net is not None and output_for(ds.n_classes)[1] == self.net.layer_sizes[-1]:
-            self._encode()
-
-    def _encode(self) -> None:
-        """Convert the split once into the network's dtype and target encoding (not per step)."""
-        net, ds, mask = self.net, self.dataset, self.test_mask
-        dt = net.dtype
-        self.X_train = np.ascontiguousarray(ds.X[~mask], dtype=dt)
-        self.y_train = ds.y[~mask]
-        self.X_test = np.ascontiguousarray(ds.X[mask], dtype=dt)
-        self.y_test = ds.y[mask]
-        self.Y_train = net.encode_targets(self.y_train)
-        self.Y_test = net.encode_targets(self.y_test)
+    def set_weight(self, layer: int, row: int, col: int, value: float) -> bool:
+        """Set one entry of layer ``layer``'s [W; b] block (row ``fan_in`` is the bias). False if out of range."""
+        blocks = self.net.blocks()
+        if not (0 <= layer < len(blocks) and 0 <= row < blocks[layer].shape[0] and 0 <= col < blocks[layer].shape[1]):
+            return False
+        if not math.isfinite(value):
+            return False
+        blocks[layer][row, col] = value
+        self.watch.restart()
+        return True
 
     @property
     def n_train(self) -> int:
@@ -210,38 +232,31 @@ class Trainer:
 
     # -- training ------------------------------------------------------------------------------
 
-    def probe(self):
+    def probe(self) -> StepStats | None:
         """Layer statistics at the current weights without training: the full-batch gradient, and no
         update (``update_ratio`` is NaN). For a paused run, whose last step was not recorded."""
-        blocks = self.net.blocks()
-        if self.X_train.shape[0] == 0:
+        if self.n_train == 0:
             return None
+        blocks = self.net.blocks()
         with np.errstate(all="ignore"):
             _, dblocks = self.net.loss_and_block_gradients(self.X_train, self.Y_train)
         grads = [d.copy() for d in dblocks]
-        self.last_stats = layer_stats(self.net, grads, blocks, blocks, self.X_train)
-        for s in self.last_stats:
+        stats = layer_stats(self.net, grads, blocks, blocks, self.X_train)
+        for s in stats:
             s.update_ratio = float("nan")
-        self.last_grads = grads
-        self.stats_epoch = self.epoch
-        return self.last_stats
-
-    def record_step(self):
-        """Train one epoch and return per-layer statistics of its last step (see ``insight.layer_stats``)."""
-        self.step(record=True)
-        return self.last_stats
+        return StepStats(self.epoch, stats, grads)
 
     def step(self, record: bool = False) -> EpochResult:
         """Train one epoch: shuffled mini-batches (or the full batch), one optimizer step each.
 
-        With ``record``, also keep ``last_stats``: gradient, weight and update norms of the epoch's last step
-        and unit saturation on the training data. It costs a copy of the weights, so the window asks for it
-        only when it is about to draw."""
+        With ``record``, the result carries ``stats``: gradient, weight and update norms of the epoch's last
+        step and unit saturation on the training data. It costs a copy of the weights, so the window asks
+        for it only when it is about to draw."""
         net, cfg = self.net, self.config
         X, Y = self.X_train, self.Y_train
         n = X.shape[0]
         if n == 0:
-            return EpochResult(self.epoch, math.nan, None, True, "There are no training points yet.")
+            return EpochResult(self.epoch, math.nan, None, message="There are no training points yet.")
         batch = cfg.batch_size if 0 < cfg.batch_size < n else n
         if batch < n:
             order = self._shuffle_rng.permutation(n)
@@ -250,6 +265,7 @@ class Trainer:
         blocks = net.blocks()
         step, l1, l2 = self.optimizer.step, cfg.l1, cfg.l2
         total = 0.0
+        stats = None
         # A diverging run overflows on the way to inf/NaN; that is caught below, not warned about.
         with np.errstate(all="ignore"):
             for start in range(0, n, batch):
@@ -263,34 +279,30 @@ class Trainer:
                 step(blocks, dblocks)
                 total += loss * min(batch, n - start)
             if record:
-                self.last_stats = layer_stats(net, grads, before, blocks, self.X_train)
-                self.last_grads = grads
-                self.stats_epoch = self.epoch + 1
+                stats = StepStats(self.epoch + 1, layer_stats(net, grads, before, blocks, self.X_train), grads)
         self.epoch += 1
         train_loss = total / n
-        problem = self._problem(train_loss)
-        if problem:
-            return EpochResult(self.epoch, train_loss, None, True, explain_divergence(self, problem, train_loss))
+        verdict = self.watch.check(self.epoch, train_loss, blocks)
+        if isinstance(verdict, Divergence):
+            return self._diverged(verdict, train_loss)
+        message = explain_oscillation(verdict, cfg) if isinstance(verdict, Oscillation) else ""
         metrics = None
         if self.eval_every and self.epoch % self.eval_every == 0:
             metrics = self.evaluate()
-        return EpochResult(self.epoch, train_loss, metrics)
+        return EpochResult(self.epoch, train_loss, metrics, message=message, stats=stats)
 
-    def _problem(self, loss: float) -> str:
-        """'loss' or 'weights' if either stopped being finite, 'exploded' if the loss shot far above
-        where this stretch of training started (the stable losses rarely reach inf: a too-large step
-        saturates the units instead, and the loss jumps and stays high), else ''."""
-        if not math.isfinite(loss):
-            return "loss"
-        # Non-finite weights show in the next epoch's loss almost always; a saturated unit can hide them,
-        # so look at the weights themselves too, every few epochs (a full scan costs as much as the step).
-        if self.epoch % 16 == 0 and not all(np.isfinite(np.vdot(b, b)) for b in self.net.blocks()):
-            return "weights"
-        if self.reference_loss is None:
-            self.reference_loss = (self.epoch, loss)
-        elif loss > explosion_threshold(self.reference_loss[1]):
-            return "exploded"
-        return ""
+    def _diverged(self, d: Divergence, train_loss: float) -> EpochResult:
+        """Roll the weights back to the last healthy checkpoint (fresh optimizer state: its moments were
+        built on the way up) and explain."""
+        checkpoint = self.watch.checkpoint
+        if checkpoint is not None:
+            for block, saved in zip(self.net.blocks(), checkpoint.blocks, strict=True):
+                block[...] = saved
+            self.optimizer = _optimizer(self.config)
+        self.watch.restart()
+        metrics = self.evaluate()
+        message = explain(d, self.config, checkpoint, metrics.train_loss)
+        return EpochResult(self.epoch, train_loss, metrics, divergence=d, message=message)
 
     def run(self, max_epochs: int | None = None) -> Iterator[EpochResult]:
         """Yield one result per epoch until the epoch limit (argument or config) or a divergence."""
@@ -298,30 +310,37 @@ class Trainer:
         while not limit or self.epoch < limit:
             result = self.step()
             yield result
-            if result.diverged:
+            if result.diverged or self.n_train == 0:
                 return
 
     def evaluate(self) -> Metrics:
-        net = self.net
         train_loss, train_acc = self._score(self.X_train, self.Y_train, self.y_train)
         test_loss, test_acc = self._score(self.X_test, self.Y_test, self.y_test)
-        return Metrics(train_loss, test_loss, train_acc, test_acc) if net else None
+        return Metrics(train_loss, test_loss, train_acc, test_acc)
 
     def _score(self, X, Y, y) -> tuple[float, float]:
         if X.shape[0] == 0:
             return math.nan, math.nan
+        head = self.net.head
         with np.errstate(all="ignore"):
-            Z = self.net._logits(X)
-            loss = self.net.head.loss(Z, Y)
-        if Z.shape[1] == 1:
-            predicted = (Z[:, 0] >= 0).astype(np.int64)
-        else:
-            predicted = Z.argmax(axis=1)
-        return loss, float(np.mean(predicted == y))
+            Z = self.net.logits(X)
+            loss = head.loss(Z, Y)
+        return float(loss), float(np.mean(head.predict(Z) == y))
 
 
-def train_headless(dataset: Dataset, config: TrainConfig, epochs: int, on_epoch=None) -> dict:
-    """Train for ``epochs`` (or until divergence) and return the final figures as a plain dict."""
+def _optimizer(cfg: TrainConfig):
+    extra = {"beta": cfg.momentum} if cfg.optimizer == "momentum" else {}
+    return make_optimizer(cfg.optimizer, cfg.learning_rate, **extra)
+
+
+@dataclass
+class HeadlessRun:
+    trainer: Trainer
+    summary: dict  # epochs, seconds, epochs_per_second, losses, accuracies, diverged, message
+
+
+def train_headless(dataset: Dataset, config: TrainConfig, epochs: int, on_epoch=None) -> HeadlessRun:
+    """Train for ``epochs`` (or until divergence) and return the trainer with the final figures."""
     trainer = Trainer(dataset, config, eval_every=0)
     start = time.perf_counter()
     last = None
@@ -330,7 +349,7 @@ def train_headless(dataset: Dataset, config: TrainConfig, epochs: int, on_epoch=
             on_epoch(trainer, last)
     elapsed = time.perf_counter() - start
     m = trainer.evaluate()
-    return {
+    summary = {
         "epochs": trainer.epoch,
         "seconds": elapsed,
         "epochs_per_second": trainer.epoch / elapsed if elapsed > 0 else math.inf,
@@ -340,5 +359,5 @@ def train_headless(dataset: Dataset, config: TrainConfig, epochs: int, on_epoch=
         "test_accuracy": m.test_accuracy,
         "diverged": bool(last and last.diverged),
         "message": last.message if last else "",
-        "trainer": trainer,
     }
+    return HeadlessRun(trainer, summary)

@@ -19,7 +19,9 @@ def run(path: str | None = None, quit_after: float | None = None) -> int:
     app.setWindowIcon(app_icon())
     pg.setConfigOptions(antialias=True)
     window = MainWindow()
-    window.sessions.restore_geometry()
+    geometry = window.sessions.remembered_geometry()
+    if geometry is not None:
+        window.restoreGeometry(geometry)
     if path:
         window.open_path(path)
     else:
@@ -27,12 +29,11 @@ def run(path: str | None = None, quit_after: float | None = None) -> int:
         if session is not None:
             window.restore_session(session)
             window.model.history.clear_undo()  # restoring is where the user left off, not an edit
-            window.statusBar().showMessage("Restored your last session.", 6000)
+            window.notify("Restored your last session.")
         else:
             remembered = window.sessions.remembered_config()
             if remembered is not None:
-                window.controls.set_config(remembered)
-                window._config_changed(remembered)
+                window.apply_config(remembered)
     window.show()
     if quit_after is not None:
         from PySide6.QtCore import QTimer

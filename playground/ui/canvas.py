@@ -10,7 +10,7 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from ..data import MAX_CLASSES
-from .palette import CLASS_COLORS, binary_lut
+from ..training.palette import CLASS_COLORS, binary_lut
 
 VIEW = (-6.0, 6.0)
 
@@ -61,8 +61,6 @@ class Canvas(pg.PlotWidget):
         self.setBackground("w")
         self.showGrid(x=False, y=False)
         self.setRange(xRange=VIEW, yRange=VIEW, padding=0)
-        self.discretize = False
-        self.show_test = True
         self._n_classes = 2
 
         self.surface = pg.ImageItem(axisOrder="row-major")
@@ -101,44 +99,47 @@ class Canvas(pg.PlotWidget):
     def _range_changed(self, *_):
         self.viewChanged.emit(self.visible_bounds())
 
-    def set_points(self, X: np.ndarray, y: np.ndarray, test_mask: np.ndarray) -> None:
-        """Show the points. When the new points are the old ones plus a few more (a click, a stroke), only
-        the new ones are added to their items, so drawing stays instant on a 100,000-point dataset."""
+    def set_points(self, X: np.ndarray, y: np.ndarray, test_mask: np.ndarray, show_test: bool = True) -> None:
+        """Show the points (test points only with ``show_test``). When the new points are the old ones plus a
+        few more (a click, a stroke), only the new ones are added to their items, so drawing stays instant
+        on a 100,000-point dataset."""
         shown = self._shown
-        if shown is not None and shown[3] == self.show_test and _extends(shown, X, y, test_mask):
+        if shown is not None and shown[3] == show_test and _extends(shown, X, y, test_mask):
             start = shown[0].shape[0]
-            self._add(X[start:], y[start:], test_mask[start:])
+            self._add(X[start:], y[start:], test_mask[start:], show_test)
         else:
             for k in range(MAX_CLASSES):
                 mine = y == k
                 train = mine & ~test_mask
                 test = mine & test_mask
                 self.train_items[k].setData(X[train, 0], X[train, 1])
-                if self.show_test:
+                if show_test:
                     self.test_items[k].setData(X[test, 0], X[test, 1])
                 else:
                     self.test_items[k].setData([], [])
-        self._shown = (X, y, test_mask, self.show_test)
+        self._shown = (X, y, test_mask, show_test)
 
-    def _add(self, X, y, test_mask) -> None:
+    def _add(self, X, y, test_mask, show_test: bool) -> None:
         for k in np.unique(y).tolist():
             mine = y == k
             for items, side in ((self.train_items, mine & ~test_mask), (self.test_items, mine & test_mask)):
-                if side.any() and (items is self.train_items or self.show_test):
+                if side.any() and (items is self.train_items or show_test):
                     items[k].addPoints(X[side, 0], X[side, 1])
 
-    def set_surface(self, bounds, values=None, rgba=None, contour=None) -> None:
+    def set_surface(self, bounds, values=None, rgba=None, contour=None, discretize: bool = False) -> None:
+        """Show a decision surface: ``values`` (0..1, one sigmoid unit or a neuron's map) through the diverging
+        colour map, or ``rgba`` (k classes); ``discretize`` shows hard class regions instead of shading."""
         self._last_surface = (bounds, values, rgba, contour)
         x0, x1, y0, y1 = bounds
         if values is not None:
-            image = (values >= 0.5).astype(np.float32) if self.discretize else values
+            image = (values >= 0.5).astype(np.float32) if discretize else values
             self.surface.setImage(image, levels=(0.0, 1.0), lut=self._lut, autoLevels=False)
             if contour is not None and len(contour):
                 self.contour.setData(contour[:, 0], contour[:, 1], connect="pairs")
             else:
                 self.contour.setData([], [])
         elif rgba is not None:
-            if self.discretize:
+            if discretize:
                 rgba = rgba.copy()
                 rgba[..., :3] = _saturate(rgba[..., :3])
             self.surface.setImage(rgba, autoLevels=False, levels=None, lut=None)
@@ -149,9 +150,9 @@ class Canvas(pg.PlotWidget):
         # bounds: no overhang past the view that would make pyqtgraph repaint the axes every frame.
         self.surface.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
 
-    def redraw_surface(self) -> None:
+    def redraw_surface(self, discretize: bool) -> None:
         if self._last_surface is not None:
-            self.set_surface(*self._last_surface)
+            self.set_surface(*self._last_surface, discretize=discretize)
 
 
 def _extends(shown, X, y, test_mask) -> bool:

@@ -1,5 +1,6 @@
-"""Network and training controls. Emits ``configChanged(TrainConfig)`` only for valid settings; bad
-layer text marks the field with a message and leaves the current network alone."""
+"""Network and training controls: a view of the state's ``TrainConfig``. It keeps no copy: it shows the
+config (``show_config``) and emits ``configRequested(TrainConfig)`` for valid changes only; bad layer text
+marks the field with a message and leaves the current network alone. Ranges come from ``LIMITS``."""
 
 from __future__ import annotations
 
@@ -20,8 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..nn import ACTIVATIONS, INITIALISERS, OPTIMIZERS
-from ..training import TrainConfig, format_hidden_layers, parse_hidden_layers
+from ..training import LIMITS, TrainConfig, format_hidden_layers, parse_hidden_layers
 from ..training.config import MAX_HIDDEN_LAYERS, MAX_NEURONS
+from .state_model import StateModel
 
 LR_LADDER = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
 ERROR_STYLE = "QLineEdit { border: 2px solid #d55e00; background: #fff1ea; }"
@@ -62,11 +64,12 @@ class LogSpinBox(QDoubleSpinBox):
 
 
 class ControlsPanel(QWidget):
-    configChanged = Signal(object)
+    configRequested = Signal(object)  # a valid TrainConfig the user asked for
 
-    def __init__(self, config: TrainConfig, parent=None):
+    def __init__(self, state: StateModel, parent=None):
         super().__init__(parent)
-        self._config = config
+        self._state = state
+        config = state.config
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         form = QFormLayout()
@@ -96,7 +99,7 @@ class ControlsPanel(QWidget):
 
         self.learning_rate = LogSpinBox()
         self.learning_rate.setObjectName("learningRate")
-        self.learning_rate.setRange(1e-5, 10.0)
+        self.learning_rate.setRange(LIMITS.learning_rate.low, LIMITS.learning_rate.high)
         self.learning_rate.setDecimals(6)
         self.learning_rate.setValue(config.learning_rate)
         self.learning_rate.setKeyboardTracking(False)
@@ -111,7 +114,7 @@ class ControlsPanel(QWidget):
 
         self.batch = QSpinBox()
         self.batch.setObjectName("batchSize")
-        self.batch.setRange(0, 100_000)
+        self.batch.setRange(int(LIMITS.batch_size.low), int(LIMITS.batch_size.high))
         self.batch.setSpecialValueText("full batch")
         self.batch.setValue(config.batch_size)
         self.batch.setKeyboardTracking(False)
@@ -120,7 +123,7 @@ class ControlsPanel(QWidget):
         self.regularization = _combo("regularization", ["none", "L1", "L2"], _reg_kind(config))
         self.reg_rate = LogSpinBox()
         self.reg_rate.setObjectName("regularizationRate")
-        self.reg_rate.setRange(1e-5, 10.0)
+        self.reg_rate.setRange(1e-5, LIMITS.regularization.high)
         self.reg_rate.setDecimals(6)
         self.reg_rate.setValue(max(config.l1, config.l2) or 0.001)
         self.reg_rate.setKeyboardTracking(False)
@@ -131,7 +134,7 @@ class ControlsPanel(QWidget):
 
         self.test_ratio = QSpinBox()
         self.test_ratio.setObjectName("testRatio")
-        self.test_ratio.setRange(10, 90)
+        self.test_ratio.setRange(round(100 * LIMITS.test_ratio.low), round(100 * LIMITS.test_ratio.high))
         self.test_ratio.setSuffix(" % test")
         self.test_ratio.setValue(round(config.test_ratio * 100))
         self.test_ratio.setKeyboardTracking(False)
@@ -139,14 +142,14 @@ class ControlsPanel(QWidget):
 
         self.seed = QSpinBox()
         self.seed.setObjectName("seed")
-        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setRange(int(LIMITS.seed.low), int(LIMITS.seed.high))
         self.seed.setValue(config.seed)
         self.seed.setKeyboardTracking(False)
         form.addRow("Seed", self.seed)
 
         self.max_epochs = QSpinBox()
         self.max_epochs.setObjectName("maxEpochs")
-        self.max_epochs.setRange(0, 10_000_000)
+        self.max_epochs.setRange(int(LIMITS.max_epochs.low), int(LIMITS.max_epochs.high))
         self.max_epochs.setSpecialValueText("no limit")
         self.max_epochs.setValue(config.max_epochs)
         self.max_epochs.setKeyboardTracking(False)
@@ -169,14 +172,15 @@ class ControlsPanel(QWidget):
         for combo in (self.activation, self.optimizer, self.init, self.regularization):
             combo.currentIndexChanged.connect(self._emit)
         self._rebuild_layer_buttons()
+        state.configChanged.connect(self.show_config)
 
     @property
     def config(self) -> TrainConfig:
-        return self._config
+        """The state's config (this panel keeps none of its own)."""
+        return self._state.config
 
-    def set_config(self, config: TrainConfig) -> None:
-        """Show ``config`` without emitting (e.g. after a 'new seed')."""
-        self._config = config
+    def show_config(self, config: TrainConfig) -> None:
+        """Show ``config`` without emitting a request."""
         widgets = [
             self.learning_rate,
             self.batch,
@@ -205,6 +209,7 @@ class ControlsPanel(QWidget):
             self.reg_rate.setValue(max(config.l1, config.l2))
         for w in widgets:
             w.blockSignals(False)
+        self.reg_rate.setEnabled(config.l1 > 0 or config.l2 > 0)
         self._mark_hidden("")
         self._rebuild_layer_buttons()
 
@@ -226,11 +231,11 @@ class ControlsPanel(QWidget):
             hidden = parse_hidden_layers(self.hidden.text())
         except ValueError as exc:
             self._mark_hidden(
-                f"{exc}. The network keeps its layers ({format_hidden_layers(self._config.hidden) or 'none'})."
+                f"{exc}. The network keeps its layers ({format_hidden_layers(self.config.hidden) or 'none'})."
             )
             return
         self._mark_hidden("")
-        if hidden != self._config.hidden:
+        if hidden != self.config.hidden:
             self._set_hidden(hidden)
 
     def _mark_hidden(self, message: str) -> None:
@@ -243,11 +248,8 @@ class ControlsPanel(QWidget):
     def hidden_error_text(self) -> str:
         return self.hidden_error.text()
 
-    def _set_hidden(self, hidden: tuple) -> None:
-        self.hidden.setText(format_hidden_layers(hidden))
-        self._config = self._config.with_changes(hidden=tuple(hidden))
-        self._rebuild_layer_buttons()
-        self.configChanged.emit(self._config)
+    def _set_hidden(self, hidden) -> None:
+        self.configRequested.emit(self.config.with_changes(hidden=tuple(hidden)))
 
     def _rebuild_layer_buttons(self) -> None:
         while self.layer_row.count():
@@ -260,7 +262,7 @@ class ControlsPanel(QWidget):
                 widget.hide()
                 widget.setParent(None)
                 widget.deleteLater()
-        hidden = list(self._config.hidden)
+        hidden = list(self.config.hidden)
         remove = _tool("−", "Remove the last hidden layer", "removeLayer")
         remove.setEnabled(bool(hidden))
         remove.clicked.connect(self._remove_layer)
@@ -286,16 +288,16 @@ class ControlsPanel(QWidget):
         self.layer_row.addStretch(1)
 
     def _remove_layer(self) -> None:
-        if self._config.hidden:
-            self._set_hidden(self._config.hidden[:-1])
+        if self.config.hidden:
+            self._set_hidden(self.config.hidden[:-1])
 
     def _add_layer(self) -> None:
-        hidden = self._config.hidden
+        hidden = self.config.hidden
         if len(hidden) < MAX_HIDDEN_LAYERS:
             self._set_hidden([*hidden, hidden[-1] if hidden else 4])
 
     def _resize(self, i: int, delta: int) -> None:
-        hidden = list(self._config.hidden)
+        hidden = list(self.config.hidden)
         if i >= len(hidden):
             return
         hidden[i] = min(MAX_NEURONS, max(1, hidden[i] + delta))
@@ -310,7 +312,7 @@ class ControlsPanel(QWidget):
         lr = self.learning_rate.value()
         if not math.isfinite(lr) or lr <= 0:
             return
-        config = self._config.with_changes(
+        config = self.config.with_changes(
             learning_rate=lr,
             activation=self.activation.currentText(),
             optimizer=self.optimizer.currentText(),
@@ -322,9 +324,8 @@ class ControlsPanel(QWidget):
             seed=self.seed.value(),
             max_epochs=self.max_epochs.value(),
         )
-        if config != self._config:
-            self._config = config
-            self.configChanged.emit(config)
+        if config != self.config:
+            self.configRequested.emit(config)
 
 
 def _combo(name: str, items: list, current: str) -> QComboBox:

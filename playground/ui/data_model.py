@@ -18,7 +18,6 @@ class DatasetModel(QObject):
     def __init__(self, dataset: Dataset | None = None):
         super().__init__()
         self.history = History(dataset if dataset is not None else Dataset())
-        self._stroke_base: Dataset | None = None
         self._stroke_label = ""
         self._stroke_seed = 0
 
@@ -61,13 +60,9 @@ class DatasetModel(QObject):
 
     def begin_stroke(self, kind: str) -> None:
         self.end_stroke()
-        self._stroke_base = self.dataset
+        self.history.begin()
         self._stroke_label = kind
         self._stroke_seed += 1
-
-    @property
-    def in_stroke(self) -> bool:
-        return self._stroke_base is not None
 
     def paint(self, a, b, label: int) -> None:
         """Spray points along the segment a -> b."""
@@ -80,18 +75,11 @@ class DatasetModel(QObject):
         self._live(edits.erase_radius(self.dataset, (x, y), radius))
 
     def _live(self, ds: Dataset) -> None:
-        if self._stroke_base is None:
-            self._push(ds, "edit")
-            return
-        if ds is not self.history.current:
-            self.history.current = ds  # the stroke's start stays the undo point
+        if self.history.preview(ds):
             self.changed.emit(ds)
 
     def end_stroke(self) -> None:
-        base = self._stroke_base
-        if base is None:
-            return
-        self._stroke_base = None
-        final = self.history.current
-        self.history.current = base
-        self.history.push(final, self._stroke_label)
+        """Close the stroke as one undo step, and say so (the undo button's label changes)."""
+        if self.history.in_transaction:
+            self.history.commit(self._stroke_label)
+            self.changed.emit(self.dataset)

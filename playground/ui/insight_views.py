@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from ..data import MAX_CLASSES
 from ..training.insight import HealthHistory, findings
 from ..training.runs import SWEEPABLE, RunRecord, parse_sweep_values, sweep_config
-from .palette import CLASS_COLORS
+from ..training.palette import CLASS_COLORS
 
 LAYER_COLORS = [
     (0, 114, 178),
@@ -112,12 +112,11 @@ class HiddenSpaceView(QWidget):
         self._limit()
         self.choiceChanged.emit(self.choice())
 
-    def update_from(self, snap) -> None:
-        self.set_layers(snap.layer_sizes)
-        if snap.hidden_mesh is None:
-            return
-        self.mesh.setData(snap.hidden_mesh[:, 0], snap.hidden_mesh[:, 1], connect="finite")
-        P, y = snap.hidden_points, snap.hidden_labels
+    def update_from(self, frame) -> None:
+        """Draw a ``frame.HiddenFrame``."""
+        self.set_layers(frame.layer_sizes)
+        self.mesh.setData(frame.mesh[:, 0], frame.mesh[:, 1], connect="finite")
+        P, y = frame.points, frame.labels
         for k, item in enumerate(self.points):
             mine = y == k
             item.setData(P[mine, 0], P[mine, 1])
@@ -162,12 +161,12 @@ class HealthView(QWidget):
         self._run_id = None
         self.stat.currentIndexChanged.connect(self._redraw)
 
-    def update_from(self, snap, config, loss: float) -> None:
+    def update_from(self, snap) -> None:
+        """Draw a ``frame.HealthFrame``; findings are judged against the settings that run trains with."""
         if snap.run_id != self._run_id:
             self._run_id = snap.run_id
             self.history.clear()
-        if snap.layer_stats is None:
-            return
+        config, loss = snap.config, snap.train_loss
         if not self.history.epochs or self.history.epochs[-1] != snap.epoch:
             self.history.add(snap.epoch, snap.layer_stats, loss)
         self._redraw()
@@ -210,7 +209,6 @@ class RunsView(QWidget):
 
     COLUMNS = ["", "Run", "Settings", "Train loss", "Test loss", "Train acc", "Test acc", "Epochs", "Time"]
     MAX_OVERLAY = 8  # curves overlaid at once: new runs start unticked beyond this, so drawing stays cheap
-    MAX_RUNS = 200  # the oldest run is dropped beyond this
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -279,11 +277,32 @@ class RunsView(QWidget):
         self.sweepRequested.emit(runs, self.epochs.value())
         return True
 
-    def add_run(self, run: RunRecord, checked: bool = True) -> None:
+    def set_runs(self, runs) -> None:
+        """Show these runs (the training thread keeps them: it only appends, drops the oldest, or replaces
+        the list when a session is opened). Rows already shown keep their ticks; new runs are ticked while
+        fewer than ``MAX_OVERLAY`` curves are overlaid; a replaced list starts unticked."""
+        runs = list(runs)
+        first = next((k for k, r in enumerate(self.runs) if runs and r is runs[0]), None)
+        if not self.runs:
+            first = 0
+        kept = self.runs[first:] if first is not None else []
+        if first is None or any(a is not b for a, b in zip(kept, runs, strict=False)):
+            self.table.setRowCount(0)
+            self.runs.clear()
+            for run in runs:
+                self._append(run, checked=False)
+        else:
+            self.table.blockSignals(True)
+            for _ in range(first):
+                self.table.removeRow(0)
+            self.table.blockSignals(False)
+            del self.runs[:first]
+            for run in runs[len(kept) :]:
+                self._append(run, checked=True)
+        self._redraw()
+
+    def _append(self, run: RunRecord, checked: bool) -> None:
         self.table.blockSignals(True)
-        if len(self.runs) >= self.MAX_RUNS:
-            self.runs.pop(0)
-            self.table.removeRow(0)
         checked = checked and len(self.checked()) < self.MAX_OVERLAY
         self.runs.append(run)
         row = self.table.rowCount()
@@ -292,17 +311,13 @@ class RunsView(QWidget):
         box.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
         box.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
         self.table.setItem(row, 0, box)
-
-        def fmt(v, pct=False):
-            return "–" if not math.isfinite(v) else (f"{100 * v:.1f} %" if pct else f"{v:.4f}")
-
         cells = [
             run.label or f"run {row + 1}",
             run.summary(),
-            fmt(run.train_loss),
-            fmt(run.test_loss),
-            fmt(run.train_accuracy, True),
-            fmt(run.test_accuracy, True),
+            fmt_number(run.train_loss),
+            fmt_number(run.test_loss),
+            fmt_number(run.train_accuracy, True),
+            fmt_number(run.test_accuracy, True),
             f"{run.epochs:,}",
             f"{run.seconds:.1f} s",
         ]
@@ -313,8 +328,6 @@ class RunsView(QWidget):
         self.table.blockSignals(False)
         if row < 20:  # later rows rarely change the column widths; measuring all rows each time costs O(n)
             self.table.resizeColumnsToContents()
-        if checked:
-            self._redraw()
 
     def checked(self) -> list[int]:
         return [r for r in range(self.table.rowCount()) if self.table.item(r, 0).checkState() == Qt.CheckState.Checked]
@@ -339,14 +352,6 @@ class RunsView(QWidget):
     def overlaid(self) -> int:
         return len([i for i in self.plot.listDataItems()])
 
-    def to_list(self) -> list[dict]:
-        return [r.to_dict() for r in self.runs]
 
-    def load(self, entries) -> None:
-        self.runs.clear()
-        self.table.setRowCount(0)
-        for entry in entries if isinstance(entries, list) else []:
-            try:
-                self.add_run(RunRecord.from_dict(entry), checked=False)
-            except (KeyError, TypeError, ValueError):
-                continue  # a damaged entry: skip it, keep the rest
+def fmt_number(v: float, pct: bool = False) -> str:
+    return "–" if not math.isfinite(v) else (f"{100 * v:.1f} %" if pct else f"{v:.4f}")

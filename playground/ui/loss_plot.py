@@ -11,6 +11,9 @@ from ..training.history import LossHistory
 
 
 class LossPlot(pg.PlotWidget):
+    """Shows the run's loss curves. The curves belong to the training thread's live run (saved from
+    there); ``train`` and ``test`` here are the display's bounded copies, fed by the frames."""
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("lossPlot")
@@ -34,16 +37,18 @@ class LossPlot(pg.PlotWidget):
     def set_log(self, on: bool) -> None:
         self.setLogMode(y=on)
 
-    def clear_history(self) -> None:
-        self.train.clear()
-        self.test.clear()
-        self.redraw()
-
     def set_history(self, history: dict) -> None:
+        """Show these curves instead of the current ones (name -> (epochs, values))."""
         for name, hist in (("train", self.train), ("test", self.test)):
+            hist.clear()
             if name in history:
                 epochs, values = history[name]
                 hist.extend(epochs, values)
+        self._stale = True
+
+    def redraw_if_stale(self, min_interval: float) -> None:
+        if self._stale:
+            self.redraw(min_interval)
 
     def add(self, epochs, train_losses, test_epoch=None, test_loss=None) -> None:
         self.train.extend(epochs, train_losses)

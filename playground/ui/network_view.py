@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..training.insight import display_scale
-from .palette import CLASS_COLORS, binary_lut
+from ..training.palette import CLASS_COLORS, binary_lut
 
 MAX_SHOWN = 10  # neurons drawn per layer; the rest are summarised
 NODE = 34  # pixels per neuron thumbnail

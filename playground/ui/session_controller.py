@@ -1,25 +1,26 @@
-"""Saving and opening sessions, autosave, recent files and remembered settings for a MainWindow.
+"""Saving and opening sessions, autosave, recent files and remembered settings.
 
-Saving needs the weights, which live in the worker thread: the controller asks the worker for its state
-(``Command.STATE``) and writes the file when the answer arrives. On quit the worker has stopped, so the
-final state is read directly and written synchronously.
+Saving needs the weights and the loss curves, which live in the training thread: the controller asks for
+them (``RequestState``) and writes the file when the answer arrives, on a writer thread. On quit the
+training thread has stopped, so its final state is read directly and written before the window goes.
 """
 
 from __future__ import annotations
 
-import io
 import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from ..data.csvfile import atomic_write
+from ..files import Session, SessionError, describe_os_error, export_npz, load_session, save_session
 from ..training import TrainConfig, output_for
-from ..training.session import Session, SessionError, load_session, save_session
+from ..training.commands import RequestState
+from ..training.live import SavedState
+from .data_model import DatasetModel
 from .paths import app_home, autosave_path, settings
-from .worker import Command, SavedState
+from .state_model import StateModel
+from .training_thread import TrainingThread
 
 AUTOSAVE_DELAY_MS = 1500
 AUTOSAVE_TRAINING_MS = 5000
@@ -32,10 +33,13 @@ class SessionController(QObject):
     recentChanged = Signal()
     _written = Signal(str, str, bool)  # path, error ("" if none), explicit: from the writer thread
 
-    def __init__(self, window, home: Path | None = None):
-        super().__init__(window)
-        self.window = window
-        self.home = home or app_home()
+    def __init__(self, thread: TrainingThread, model: DatasetModel, state: StateModel, is_training, home=None):
+        super().__init__(thread)
+        self.thread = thread
+        self.model = model
+        self.state = state
+        self.is_training = is_training  # () -> bool
+        self.home = Path(home) if home is not None else app_home()
         self.settings = settings(self.home)
         self.autosave_enabled = True
         self._autosave_problem = ""
@@ -51,42 +55,38 @@ class SessionController(QObject):
         # takes a tenth of a second to encode, which the window should not spend.
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="playground-save")
         self._written.connect(self._on_written)
+        thread.stateReady.connect(self.on_state)
 
     # -- building a session ----------------------------------------------------------------------
 
-    def session_from(self, saved: SavedState | None) -> Session:
-        w = self.window
-        plot = w.loss_plot
-        history = {"train": plot.train.data(), "test": plot.test.data()}
-        extra = {
-            "view": list(w.canvas.visible_bounds()),
-            "current_class": w.current_class,
-            "show_test": w.show_test_box.isChecked(),
-            "discretize": w.discretize_box.isChecked(),
-            "log_scale": w.log_box.isChecked(),
-        }
-        extra.update(w.extra_session_fields())
-        if saved is None or saved.dataset != w.dataset or saved.config != w.config:
-            # The worker has not caught up with the latest edit: save the data and settings as shown,
-            # and the weights only if they still fit them.
-            state = saved.state if saved is not None and _fits(saved, w) else None
-            return Session(w.dataset, w.config, state, history, extra)
-        return Session(saved.dataset, saved.config, saved.state, history, extra)
+    def session_from(self, saved: SavedState) -> Session:
+        """The session to write: the training thread's weights, curves and runs with the view shown. If the
+        thread has not caught up with the latest edit, the data and settings as shown are saved, and the
+        weights only if they still fit them."""
+        dataset, config = self.model.dataset, self.state.config
+        state = saved.state
+        if saved.dataset != dataset or saved.config != config:
+            same_output = output_for(saved.dataset.n_classes) == output_for(dataset.n_classes)
+            if not same_output or saved.config.needs_reset(config):
+                state = None
+        return Session(dataset, config, state, saved.history, self.state.view, saved.runs)
 
     # -- explicit saves --------------------------------------------------------------------------
 
     def request_save(self, path) -> None:
-        self.window.worker.send(Command.STATE, ("save", str(path)))
+        self.thread.send(RequestState("save", str(path)))
+
+    def request_export(self, path) -> None:
+        self.thread.send(RequestState("export-model", str(path)))
 
     @Slot(object)
     def on_state(self, saved: SavedState) -> None:
-        kind, path = saved.tag
-        if kind == "save":
-            self._write(Path(path), self.session_from(saved), explicit=True)
-        elif kind == "autosave":
+        if saved.purpose == "save":
+            self._write(Path(saved.path), self.session_from(saved), explicit=True)
+        elif saved.purpose == "autosave":
             self._write(autosave_path(self.home), self.session_from(saved), explicit=False)
-        elif kind == "export-model":
-            self._export_model(Path(path), saved)
+        elif saved.purpose == "export-model":
+            self._export_model(Path(saved.path), saved)
 
     def _write(self, path: Path, session: Session, explicit: bool) -> None:
         try:
@@ -101,7 +101,9 @@ class SessionController(QObject):
             save_session(session, path)
             error = ""
         except OSError as exc:
-            error = exc.strerror or str(exc)
+            error = describe_os_error(exc)
+        except ValueError as exc:  # a value that cannot be written (never expected: say so, lose nothing)
+            error = f"the session could not be encoded ({exc})"
         self._written.emit(str(path), error, explicit)
         return error
 
@@ -121,42 +123,26 @@ class SessionController(QObject):
             self._autosave_problem = ""
 
     def _export_model(self, path: Path, saved: SavedState) -> None:
-        arrays = {}
-        for i, (W, b) in enumerate(zip(saved.state.weights, saved.state.biases)):
-            arrays[f"weights_{i}"] = np.asarray(W, dtype=np.float64)
-            arrays[f"biases_{i}"] = np.asarray(b, dtype=np.float64)
-        net_sizes = [2, *[int(W.shape[1]) for W in saved.state.weights]]
-        cfg = saved.config
-        architecture = {
-            "layer_sizes": net_sizes,
-            "activation": cfg.activation,
-            "output": "sigmoid" if net_sizes[-1] == 1 else "softmax",
-            "epoch": saved.state.epoch,
-            "convention": "Z = A_prev @ weights_i + biases_i, A_prev of shape (n, fan_in)",
-        }
-        arrays["architecture"] = np.array(json.dumps(architecture))
-        buffer = io.BytesIO()
-        np.savez(buffer, **arrays)
         try:
-            atomic_write(path, buffer.getvalue())
+            export_npz(path, saved.state, saved.config)
         except OSError as exc:
-            self.failed.emit(f"Could not export the model to {path}: {exc.strerror or exc}")
+            self.failed.emit(f"Could not export the model to {path}: {describe_os_error(exc)}")
             return
         self.saved.emit(str(path))
 
     # -- autosave --------------------------------------------------------------------------------
 
-    def schedule_autosave(self) -> None:
+    def schedule_autosave(self, *_) -> None:
         if self.autosave_enabled:
             self._debounce.start()
 
     @Slot()
     def autosave_now(self) -> None:
-        if self.autosave_enabled and self.window.thread is not None:
-            self.window.worker.send(Command.STATE, ("autosave", None))
+        if self.autosave_enabled and self.thread.alive:
+            self.thread.send(RequestState("autosave"))
 
     def _periodic_autosave(self) -> None:
-        if self.window.is_training:
+        if self.is_training():
             self.autosave_now()
 
     def flush(self) -> None:
@@ -165,14 +151,11 @@ class SessionController(QObject):
         self._periodic.stop()
         self._writer.shutdown(wait=True)
 
-    def save_on_quit(self) -> None:
-        """Write the autosave synchronously; the worker thread must have stopped."""
-        self._debounce.stop()
-        self._periodic.stop()
-        self._writer.shutdown(wait=True)  # let queued saves finish first, in order
+    def save_on_quit(self, final: SavedState) -> None:
+        """Write the autosave synchronously; the training thread must have stopped."""
+        self.flush()  # let queued saves finish first, in order
         if self.autosave_enabled:
-            self._write_now(autosave_path(self.home), self.session_from(self.window.worker.final_state()), False)
-        self.remember_settings()
+            self._write_now(autosave_path(self.home), self.session_from(final), False)
 
     # -- opening ---------------------------------------------------------------------------------
 
@@ -206,32 +189,27 @@ class SessionController(QObject):
             value = [value]
         return [str(v) for v in (value or [])]
 
-    def add_recent(self, path: Path) -> None:
+    def add_recent(self, path) -> None:
         path = str(Path(path).resolve())
         files = [p for p in self.recent_files() if p != path]
         self.settings.setValue("recent", [path, *files][:MAX_RECENT])
         self.recentChanged.emit()
 
-    def remember_settings(self) -> None:
-        self.settings.setValue("geometry", self.window.saveGeometry())
-        self.settings.setValue("config", json.dumps(self.window.config.to_dict()))
+    def remember_settings(self, geometry) -> None:
+        self.settings.setValue("geometry", geometry)
+        self.settings.setValue("config", json.dumps(self.state.config.to_dict()))
         self.settings.sync()
 
     def remembered_config(self) -> TrainConfig | None:
+        """The settings of the last session, or None (with a message) if they cannot be read."""
         text = self.settings.value("config")
         if not text:
             return None
         try:
-            return TrainConfig.from_dict(json.loads(text))
-        except (TypeError, ValueError):
+            return TrainConfig.from_dict(json.loads(str(text)))
+        except (TypeError, ValueError) as exc:
+            self.failed.emit(f"The remembered settings could not be used ({exc}); the defaults are shown.")
             return None
 
-    def restore_geometry(self) -> None:
-        geometry = self.settings.value("geometry")
-        if geometry is not None:
-            self.window.restoreGeometry(geometry)
-
-
-def _fits(saved: SavedState, window) -> bool:
-    same_output = output_for(saved.dataset.n_classes) == output_for(window.dataset.n_classes)
-    return same_output and not saved.config.needs_reset(window.config)
+    def remembered_geometry(self):
+        return self.settings.value("geometry")

@@ -14,7 +14,7 @@ from playground.data import (
     read_csv,
     save_csv,
 )
-from playground.data.csvfile import parse_csv
+from playground.files.csv import parse_csv
 
 
 @pytest.mark.parametrize("name", list(PRESETS))
@@ -135,9 +135,13 @@ def test_undecodable_bytes_name_the_line(tmp_path):
 
 
 def test_too_many_rows_is_rejected(monkeypatch):
-    from playground.data import csvfile
+    """The row limit is the one table's ``LIMITS.points`` (the window and session reader use the same)."""
+    import dataclasses
 
-    monkeypatch.setattr(csvfile, "MAX_ROWS", 3)
+    from playground.files import csv as csvfile
+    from playground.training.config import LIMITS, Range
+
+    monkeypatch.setattr(csvfile, "LIMITS", dataclasses.replace(LIMITS, points=Range(0, 3)))
     with pytest.raises(DatasetError, match="line 5: more than 3 rows"):
         parse_csv(b"x,y,label\n0,0,0\n0,0,0\n0,0,0\n0,0,0\n")
 
@@ -163,7 +167,7 @@ def datasets(draw):
     X = draw(st.lists(st.tuples(finite, finite), min_size=n, max_size=n))
     labels = draw(st.lists(st.integers(0, 7), min_size=n, max_size=n))
     if labels:
-        labels[0] = 0  # class indices start at 0 (see csvfile: other label sets are remapped)
+        labels[0] = 0  # class indices start at 0 (see files/csv.py: other label sets are remapped)
     return Dataset(np.array(X, dtype=np.float64).reshape(-1, 2), np.array(labels, dtype=np.int64))
 
 

@@ -4,11 +4,14 @@ in the window untouched when the file is refused."""
 import json
 import time
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from playground.data import make_preset
 from playground.ui import MainWindow
+
+pytestmark = pytest.mark.slow
 
 PREFIXES = [b"", b"x,y,label\n", b'{"format": "nn-playground-session", "version": 1, ']
 

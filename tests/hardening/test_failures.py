@@ -5,9 +5,12 @@ import os
 
 import pytest
 
-from playground.data import csvfile, make_preset, save_csv
-from playground.training.session import load_session
+from playground.data import make_preset, save_csv
+from playground.files import atomic as csvfile
+from playground.files import load_session
 from playground.ui import MainWindow
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture

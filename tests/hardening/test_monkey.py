@@ -10,6 +10,7 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
+import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QLineEdit
@@ -17,6 +18,8 @@ from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QLineEdit
 from playground.data import Dataset, History, edits, make_preset
 from playground.training import TrainConfig
 from playground.ui import MainWindow
+
+pytestmark = pytest.mark.slow
 
 SECONDS = float(os.environ.get("PLAYGROUND_MONKEY_SECONDS", "8"))
 pg.setConfigOption("mouseRateLimit", -1)

@@ -8,6 +8,8 @@ import time
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 TITLE = "Neural-network playground"
 needed = ["Xvfb", "xwininfo", "import", "convert"]
 missing = [tool for tool in needed if shutil.which(tool) is None]

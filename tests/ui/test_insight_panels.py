@@ -3,7 +3,7 @@ from PySide6.QtCore import Qt
 
 from playground.data import make_preset
 from playground.training import TrainConfig
-from playground.training.session import load_session
+from playground.files import load_session
 from playground.ui import MainWindow
 from playground.ui.network_view import MAX_SHOWN
 

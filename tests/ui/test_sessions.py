@@ -10,7 +10,7 @@ from ui_helpers import click
 
 from playground.data import make_preset, save_csv
 from playground.training import TrainConfig
-from playground.training.session import load_session
+from playground.files import load_session
 from playground.training.surface import evaluate_surface
 from playground.ui import MainWindow
 from playground.ui.paths import autosave_path

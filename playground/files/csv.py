@@ -6,25 +6,26 @@ whole-number labels, e.g. ``1, 2`` or TensorFlow Playground's ``-1, 1``, are map
 sorted order and the mapping is reported in ``CsvLoad.label_mapping``. Negative labels other than that
 ``-1, 1`` convention are an error.
 
-Writing is atomic: the rows go to a temporary file beside the target, which replaces it only when
-complete, so a crash mid-save leaves the old file intact.
+Reading refuses what is not a regular file and never reads more than ``MAX_BYTES``; the number of points
+is bounded by ``LIMITS.points``, the same table the window and the session reader use. Messages quote at
+most a few dozen characters of a cell. Writing is atomic (see ``atomic.atomic_write``).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
+import math
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from .dataset import MAX_CLASSES, Dataset, DatasetError
+from ..data.dataset import MAX_CLASSES, Dataset, DatasetError
+from ..training.config import LIMITS
+from .atomic import atomic_write, quote, read_bytes_limited
 
-MAX_ROWS = 1_000_000
 MAX_BYTES = 256 * 1024 * 1024
+MAX_LABEL = 10**9  # labels are mapped to 0..k-1; anything this large is a mistake (and overflows int64)
 
 
 @dataclass(frozen=True)
@@ -38,21 +39,8 @@ def load_csv(path) -> Dataset:
     return read_csv(path).dataset
 
 
-def read_bytes_limited(path, limit: int, error=DatasetError) -> bytes:
-    """The file's bytes, or ``error`` naming the file: unreadable, or larger than ``limit`` bytes (checked
-    before reading, so a huge file costs no memory)."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            raise error(f"{path}: the file is {size / 2**20:.0f} MB; at most {limit // 2**20} MB")
-        return path.read_bytes()
-    except OSError as exc:
-        raise error(f"{path}: cannot read the file ({exc.strerror or exc})") from None
-
-
 def read_csv(path) -> CsvLoad:
-    return parse_csv(read_bytes_limited(path, MAX_BYTES), str(path))
+    return parse_csv(read_bytes_limited(path, MAX_BYTES, DatasetError), str(path))
 
 
 def _decode(raw: bytes, name: str) -> str:
@@ -88,13 +76,14 @@ def parse_csv(raw: bytes, name: str = "<data>") -> CsvLoad:
             )
         ix, iy, il = header.index("x"), header.index("y"), header.index("label")
         need = max(ix, iy, il) + 1
+        max_rows = int(LIMITS.points.high)
         xs, ys, labels, lines = [], [], [], []
         for row in reader:
             if not any(cell.strip() for cell in row):
                 continue
             line = reader.line_num
-            if len(xs) >= MAX_ROWS:
-                raise DatasetError(f"{name}, line {line}: more than {MAX_ROWS:,} rows")
+            if len(xs) >= max_rows:
+                raise DatasetError(f"{name}, line {line}: more than {max_rows:,} rows")
             if len(row) < need:
                 raise DatasetError(f"{name}, line {line}: {len(row)} columns, expected at least {need}")
             xs.append(_number(row[ix], "x", name, line))
@@ -113,24 +102,28 @@ def _number(cell: str, column: str, name: str, line: int) -> float:
     try:
         value = float(cell)
     except ValueError:
-        raise DatasetError(f"{name}, line {line}: {column} value {cell.strip()!r} is not a number") from None
+        raise DatasetError(f"{name}, line {line}: {column} value {quote(cell.strip())} is not a number") from None
     if not np.isfinite(value):
-        raise DatasetError(f"{name}, line {line}: {column} value {cell.strip()!r} is not a finite number")
+        raise DatasetError(f"{name}, line {line}: {column} value {quote(cell.strip())} is not a finite number")
     return value
 
 
 def _label(cell: str, name: str, line: int) -> int:
     text = cell.strip()
+    value: float
     try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        value = float(text)
-    except ValueError:
-        raise DatasetError(f"{name}, line {line}: label {text!r} is not a whole number") from None
-    if not np.isfinite(value) or value != int(value):
-        raise DatasetError(f"{name}, line {line}: label {text!r} is not a whole number")
+        value = int(text)
+    except ValueError:  # also for more than 4,300 digits: float() then gives inf
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+    if not math.isfinite(value) or value != int(value):
+        raise DatasetError(f"{name}, line {line}: label {quote(text)} is not a whole number")
+    if abs(value) > MAX_LABEL:
+        raise DatasetError(
+            f"{name}, line {line}: label {quote(text)} is out of range; labels are class numbers 0..{MAX_CLASSES - 1}"
+        )
     return int(value)
 
 
@@ -163,24 +156,6 @@ def format_csv(ds: Dataset) -> str:
     lines = ["x,y,label"]
     lines.extend(f"{x!r},{y!r},{label}" for x, y, label in zip(ds.X[:, 0].tolist(), ds.X[:, 1].tolist(), ds.y.tolist()))
     return "\n".join(lines) + "\n"
-
-
-def atomic_write(path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that the file is either the old one or the complete new one."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def save_csv(ds: Dataset, path) -> None:

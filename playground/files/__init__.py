@@ -1,0 +1,33 @@
+"""Files: atomic writes and bounded reads, CSV datasets, session files, model export. One schema per
+persisted thing, written and read in one place. Pure Python + NumPy, no Qt.
+
+Layering: ``files`` may import ``training``, ``nn`` and ``data``; none of those imports ``files`` (except
+``playground.data``'s lazy re-export of the CSV functions, which keeps the public contract).
+"""
+
+from .atomic import atomic_write, describe_os_error, quote, read_bytes_limited
+from .csv import CsvLoad, format_csv, load_csv, parse_csv, read_csv, save_csv
+from .model_export import export_npz, npz_bytes, output_kind
+from .session import Session, SessionError, dumps, load_session, loads, save_session
+
+__all__ = [
+    "CsvLoad",
+    "Session",
+    "SessionError",
+    "atomic_write",
+    "describe_os_error",
+    "dumps",
+    "export_npz",
+    "format_csv",
+    "load_csv",
+    "load_session",
+    "loads",
+    "npz_bytes",
+    "output_kind",
+    "parse_csv",
+    "quote",
+    "read_bytes_limited",
+    "read_csv",
+    "save_csv",
+    "save_session",
+]

@@ -1,0 +1,130 @@
+"""What the window asks of a live run: one frozen dataclass per kind of request.
+
+The Qt worker carries them from the GUI thread to the training thread through a queue; ``LiveRun.handle``
+applies them between two epochs. Nothing here knows about Qt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from ..data import Dataset
+from .config import TrainConfig
+from .trainer import TrainState
+
+
+@dataclass(frozen=True)
+class Play:
+    pass
+
+
+@dataclass(frozen=True)
+class Pause:
+    pass
+
+
+@dataclass(frozen=True)
+class Step:
+    pass
+
+
+@dataclass(frozen=True)
+class SetData:
+    dataset: Dataset
+
+
+@dataclass(frozen=True)
+class Apply:
+    config: TrainConfig
+
+
+@dataclass(frozen=True)
+class Reset:
+    seed: int | None = None
+
+
+@dataclass(frozen=True)
+class NewRun:
+    """Start a new run on new data and settings at once (File → New, a preset): the old run is finished."""
+
+    dataset: Dataset
+    config: TrainConfig
+
+
+@dataclass(frozen=True)
+class Load:
+    """Replace everything with a saved session: data, settings, weights and the loss history."""
+
+    dataset: Dataset
+    config: TrainConfig
+    state: TrainState | None
+    history: dict  # name -> (epochs, values), the curve to continue
+    runs: tuple = ()  # the session's finished runs (RunRecord), replacing the current ones
+
+
+@dataclass(frozen=True)
+class SetBounds:
+    bounds: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Views:
+    """What the open insight panels need in each frame (nothing, when they are closed)."""
+
+    network: bool = False  # neuron maps, weights and gradients
+    health: bool = False  # per-layer statistics
+    hidden: tuple[int, int, int] | None = None  # (layer, i, j) for the hidden-space view
+    focus: tuple[int, int] | None = None  # (layer, neuron): show this neuron's map on the canvas
+
+
+@dataclass(frozen=True)
+class SetWeight:
+    layer: int
+    row: int  # row fan_in is the bias
+    col: int
+    value: float
+
+
+@dataclass(frozen=True)
+class Sweep:
+    runs: tuple  # ((label, TrainConfig), ...)
+    epochs: int
+
+
+@dataclass(frozen=True)
+class CancelSweep:
+    pass
+
+
+@dataclass(frozen=True)
+class RequestState:
+    """Ask for the trainer's state (weights, optimizer, history) to save or export it."""
+
+    purpose: Literal["save", "autosave", "export-model"]
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class Stop:
+    pass
+
+
+Command = (
+    Play
+    | Pause
+    | Step
+    | SetData
+    | Apply
+    | Reset
+    | NewRun
+    | Load
+    | SetBounds
+    | Views
+    | SetWeight
+    | Sweep
+    | CancelSweep
+    | RequestState
+    | Stop
+)
+

@@ -1,0 +1,250 @@
+"""Frames: what the training thread sends the window, as typed sub-records built from fresh arrays.
+
+Each panel reads its own sub-record (``surface``, ``network``, ``health``, ``hidden``), present only when
+that panel is open and due. Every array in a frame is new and never touched again once the frame is built,
+so the GUI thread may keep and paint it later.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from .config import TrainConfig
+from .insight import display_scale, hidden_space, neuron_maps
+from .live import LiveRun
+from .palette import class_image
+from .runs import RunRecord
+from .surface import evaluate_surface, level_segments
+from .trainer import Metrics
+
+SURFACE_RESOLUTION = 160
+MIN_RESOLUTION = 64
+SURFACE_BUDGET = 4e8  # multiply-adds per surface, about 20-40 ms here
+SURFACE_SHARE = 0.25  # a surface may take at most this share of the training thread's time
+INSIGHT_INTERVAL = 0.12  # seconds between insight-panel data while training (the panels redraw that often)
+RATE_WINDOW = 0.5  # seconds over which epochs per second are measured
+
+
+def surface_resolution(net) -> int:
+    """160 x 160 cells, fewer for networks so big that the grid would take long to evaluate."""
+    macs = sum(W.size for W in net.weights)
+    res = int((SURFACE_BUDGET / max(macs, 1)) ** 0.5)
+    return max(MIN_RESOLUTION, min(SURFACE_RESOLUTION, res))
+
+
+@dataclass(frozen=True)
+class Status:
+    run_id: int
+    epoch: int
+    running: bool
+    diverged: bool
+    sweeping: bool
+    epochs_per_second: float
+    metrics: Metrics | None
+    notice: str  # a one-off message (a reset, the epoch limit, a sweep's progress)
+    alert: str  # why the run stopped; stays until the next run or Train
+    layer_sizes: tuple
+    output_text: str  # e.g. "softmax over 3 classes, cross-entropy"
+    config: TrainConfig  # the settings the run trains with
+    restored: bool  # the first frame after a session was opened
+
+
+@dataclass(frozen=True)
+class Losses:
+    epochs: np.ndarray  # epochs trained since the previous frame ...
+    train: np.ndarray  # ... and their training losses
+    test_epoch: int | None  # the test loss, measured at this frame
+    test_loss: float
+    history: dict | None  # the whole curve (name -> (epochs, values)) when the plot must start afresh
+
+
+@dataclass(frozen=True)
+class SurfaceFrame:
+    bounds: tuple
+    values: np.ndarray | None  # (res, res) float32 in 0..1 for one sigmoid unit or a neuron's map
+    rgba: np.ndarray | None  # (res, res, 4) uint8 for k classes
+    contour: np.ndarray | None  # (2m, 2): the 0.5 level as pairs of points, one pair a segment
+    focus: tuple | None  # the neuron whose map this is, if not the output
+
+
+@dataclass(frozen=True)
+class NetworkFrame:
+    layer_sizes: list
+    activation: str
+    neuron_maps: list  # per layer after the input: (width, res, res) float32, display-scaled by the view
+    blocks: list  # per layer: [W; b] copies
+    grads: list | None  # per layer: [dW; db] of the last recorded step
+
+
+@dataclass(frozen=True)
+class HealthFrame:
+    run_id: int
+    epoch: int
+    activation: str
+    layer_stats: list
+    config: TrainConfig
+    train_loss: float
+
+
+@dataclass(frozen=True)
+class HiddenFrame:
+    layer_sizes: list
+    mesh: np.ndarray
+    points: np.ndarray
+    labels: np.ndarray
+
+
+@dataclass(frozen=True)
+class Frame:
+    seq: int
+    status: Status
+    losses: Losses
+    surface: SurfaceFrame | None = None
+    network: NetworkFrame | None = None
+    health: HealthFrame | None = None
+    hidden: HiddenFrame | None = None
+    runs: tuple[RunRecord, ...] | None = None  # every kept run, when the list changed
+
+
+class FrameBuilder:
+    """Builds frames from a ``LiveRun``, keeping the costly parts within budget: the surface at most a
+    quarter of the thread's time, the insight data at most every ``INSIGHT_INTERVAL`` while training."""
+
+    def __init__(self) -> None:
+        self.seq = 0
+        self._rate_mark = (time.perf_counter(), 0)
+        self._rate = 0.0
+        self._surface_done = 0.0
+        self._surface_cost = 0.0
+        self._insight_done = 0.0
+
+    def insight_due(self, live: LiveRun) -> bool:
+        """Whether the next frame will carry insight data (so the step before it should be recorded)."""
+        v = live.views
+        wanted = v.network or v.health
+        return wanted and time.perf_counter() - self._insight_done >= INSIGHT_INTERVAL
+
+    def restart_rate(self, epoch: int) -> None:
+        self._rate_mark = (time.perf_counter(), epoch)
+
+    def build(self, live: LiveRun) -> Frame:
+        trainer = live.trainer
+        now = time.perf_counter()
+        t0, e0 = self._rate_mark
+        if now - t0 >= RATE_WINDOW or trainer.epoch < e0:
+            self._rate = max(trainer.epoch - e0, 0) / max(now - t0, 1e-9)
+            self._rate_mark = (now, trainer.epoch)
+        busy = live.running or live.sweeping
+        metrics = trainer.evaluate() if trainer.n_train or trainer.X_test.shape[0] else None
+        epochs, train = live.take_losses()
+        test_epoch = None
+        test_loss = float("nan")
+        if metrics is not None and np.isfinite(metrics.test_loss) and trainer.epoch > 0:
+            test_epoch, test_loss = trainer.epoch, metrics.test_loss
+            last = live.history["test"].data()[0]
+            if not last.size or last[-1] < trainer.epoch:
+                live.history["test"].extend([test_epoch], [test_loss])
+        live.history["train"].extend(epochs, train)
+        history = None
+        if live.history_changed:
+            history = {name: tuple(a.copy() for a in h.data()) for name, h in live.history.items()}
+            live.history_changed = False
+        net = trainer.net
+        status = Status(
+            run_id=live.run_id,
+            epoch=trainer.epoch,
+            running=busy,
+            diverged=live.diverged,
+            sweeping=live.sweeping,
+            epochs_per_second=self._rate if busy else 0.0,
+            metrics=metrics,
+            notice=live.notice,
+            alert=live.alert,
+            layer_sizes=tuple(net.layer_sizes),
+            output_text=net.head.describe(net.layer_sizes[-1]),
+            config=trainer.config,
+            restored=live.restored,
+        )
+        live.notice = ""
+        live.restored = False
+        runs = None
+        if live.runs_changed:
+            runs = tuple(live.runs)
+            live.runs_changed = False
+        self.seq += 1
+        network = health = hidden = None
+        v = live.views
+        if (v.network or v.health or v.hidden is not None) and (
+            not busy or now - self._insight_done >= INSIGHT_INTERVAL
+        ):
+            self._insight_done = now
+            network, health, hidden = self._insight(live, metrics)
+        return Frame(
+            seq=self.seq,
+            status=status,
+            losses=Losses(epochs, train, test_epoch, test_loss, history),
+            surface=self._surface(live, force=not busy),
+            network=network,
+            health=health,
+            hidden=hidden,
+            runs=runs,
+        )
+
+    def _insight(self, live: LiveRun, metrics: Metrics | None):
+        trainer, v = live.trainer, live.views
+        net = trainer.net
+        network = health = hidden = None
+        stats = live.insight_stats() if (v.network or v.health) else None
+        if v.network:
+            network = NetworkFrame(
+                list(net.layer_sizes),
+                net.activation_name,
+                neuron_maps(net, live.bounds),
+                [b.copy() for b in net.blocks()],
+                None if stats is None else [g.copy() for g in stats.grads],
+            )
+        if v.health and stats is not None:
+            loss = metrics.train_loss if metrics is not None else float("nan")
+            health = HealthFrame(live.run_id, trainer.epoch, net.activation_name, stats.layers, trainer.config, loss)
+        if v.hidden is not None:
+            layer, i, j = v.hidden
+            if 1 <= layer < net.n_layers and max(i, j) < net.layer_sizes[layer]:
+                ds = trainer.dataset
+                mesh, points = hidden_space(net, layer, i, j, live.bounds, ds.X)
+                hidden = HiddenFrame(list(net.layer_sizes), mesh, points, ds.y.copy())
+        return network, health, hidden
+
+    def _surface(self, live: LiveRun, force: bool) -> SurfaceFrame | None:
+        """The decision surface, unless drawing surfaces would take more than ``SURFACE_SHARE`` of the
+        thread's time (a 10 x 256 network): then it is refreshed less often instead of slowing training."""
+        now = time.perf_counter()
+        if not force and now - self._surface_done < self._surface_cost / SURFACE_SHARE * (1 - SURFACE_SHARE):
+            return None
+        net, bounds, focus = live.trainer.net, live.bounds, live.views.focus
+        if focus is not None and 1 <= focus[0] <= net.n_layers and focus[1] < net.layer_sizes[focus[0]]:
+            return self._neuron_surface(net, bounds, focus)
+        surface = evaluate_surface(net, bounds, surface_resolution(net))
+        self._surface_done = time.perf_counter()
+        self._surface_cost = self._surface_done - now
+        if not np.all(np.isfinite(surface.values)):
+            return None  # a diverged network: keep showing the last good picture
+        if surface.classes is None:
+            contour = level_segments(surface.values, surface.bounds, 0.5)
+            return SurfaceFrame(surface.bounds, surface.values, None, contour, None)
+        rgba = class_image(surface.classes, surface.values, net.layer_sizes[-1])
+        return SurfaceFrame(surface.bounds, None, rgba, None, None)
+
+    @staticmethod
+    def _neuron_surface(net, bounds, focus) -> SurfaceFrame | None:
+        layer, index = focus
+        maps = neuron_maps(net, bounds, surface_resolution(net))
+        values = maps[layer - 1][index]
+        output_layer = layer == net.n_layers
+        # A hidden neuron is shown through its activation; an output unit as a probability.
+        activation = "sigmoid" if output_layer else net.activation_name
+        if not np.all(np.isfinite(values)):
+            return None
+        return SurfaceFrame(tuple(bounds), display_scale(values, activation).astype(np.float32), None, None, focus)

@@ -1,0 +1,370 @@
+"""The live run: what the window's training thread drives, as a plain object tested without Qt.
+
+``LiveRun`` owns the trainer, whether it is running, paused or diverged, the run id, the run's loss curves
+and the record of every finished run (live runs and sweep runs alike, from this one place). The Qt worker
+only feeds it commands (``handle``), calls ``advance`` between them and sends the frames it builds.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..data import Dataset
+from .commands import (
+    Apply,
+    CancelSweep,
+    Load,
+    NewRun,
+    Pause,
+    Play,
+    Reset,
+    SetBounds,
+    SetData,
+    SetWeight,
+    Step,
+    Sweep,
+    Views,
+)
+from .config import TrainConfig
+from .history import LossHistory
+from .runs import MAX_RUNS, RunRecord, thin_curve
+from .state import DEFAULT_BOUNDS
+from .trainer import StepStats, Trainer, TrainState, output_for
+
+NO_POINTS = "There are no training points yet: draw some, or pick a preset."
+
+
+@dataclass
+class SavedState:
+    """What a save needs from the training thread: copies, safe to hand across threads."""
+
+    purpose: str
+    path: str
+    state: TrainState
+    dataset: Dataset
+    config: TrainConfig
+    history: dict  # name -> (epochs, values)
+    runs: list
+
+
+@dataclass
+class _SweepJob:
+    runs: list  # [(label, config), ...] still to train
+    epochs: int
+    total: int
+    trainer: Trainer | None = None
+    label: str = ""
+    started: float = 0.0
+    curve: tuple = field(default_factory=lambda: ([], []))
+
+
+class LiveRun:
+    def __init__(
+        self,
+        dataset: Dataset,
+        config: TrainConfig,
+        state: TrainState | None = None,
+        bounds: tuple = DEFAULT_BOUNDS,
+    ):
+        self.trainer = Trainer(dataset, config, eval_every=0, state=state)
+        self.bounds = tuple(bounds)
+        self.views = Views()
+        self.run_id = 1
+        self.running = False
+        self.diverged = False
+        self.step_requested = False
+        self.notice = ""  # a one-off message for the next frame
+        self.alert = ""  # why the run stopped (divergence): shown until the next run or Train
+        self.history = {"train": LossHistory(), "test": LossHistory()}  # this run's curves: the owner
+        self.history_changed = True  # the next frame carries the whole curve (new run, restored session)
+        self.pending_epochs: list[int] = []
+        self.pending_losses: list[float] = []
+        self.runs: list[RunRecord] = []  # every finished run, oldest first
+        self.runs_changed = False
+        self.restored = state is not None
+        self.stats: StepStats | None = None  # the last recorded (or probed) step
+        self._seconds = 0.0  # time spent training this run
+        self._started = 0.0  # when the current stretch of running began
+        self._config_at_start = config
+        self._sweep: _SweepJob | None = None
+
+    # -- what the frame and the worker read ------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        """True while there is training to do (the worker then polls commands instead of waiting)."""
+        return self.running or self.step_requested or self._sweep is not None
+
+    @property
+    def sweeping(self) -> bool:
+        return self._sweep is not None
+
+    def saved_state(self, purpose: str, path: str = "") -> SavedState:
+        t = self.trainer
+        history = {name: tuple(a.copy() for a in h.data()) for name, h in self.history.items()}
+        return SavedState(purpose, path, t.state(), t.dataset, t.config, history, list(self.runs))
+
+    def take_losses(self) -> tuple[np.ndarray, np.ndarray]:
+        """The epochs trained since the last frame and their losses (and forget them)."""
+        epochs = np.array(self.pending_epochs, dtype=np.int64)
+        losses = np.array(self.pending_losses, dtype=np.float64)
+        self.pending_epochs.clear()
+        self.pending_losses.clear()
+        return epochs, losses
+
+    # -- commands --------------------------------------------------------------------------------
+
+    def handle(self, cmd) -> None:
+        """Apply one command (see ``commands``). Sweep-interrupting commands cancel a running sweep."""
+        match cmd:
+            case Play():
+                self._cancel_sweep()
+                if self.trainer.n_train == 0:
+                    self.notice = NO_POINTS
+                    return
+                self.running = True
+                self.diverged = False
+                self.alert = ""
+                self._started = time.perf_counter()
+            case Pause():
+                self._stop_clock()
+                self.running = False
+            case Step():
+                self._cancel_sweep()
+                self._stop_clock()
+                self.running = False
+                self.step_requested = True
+                self.diverged = False
+                self.alert = ""
+            case SetData(dataset=ds):
+                self._cancel_sweep()
+                old = output_for(self.trainer.dataset.n_classes)
+                if output_for(ds.n_classes) != old:
+                    self._finish_run()
+                    self.trainer.set_dataset(ds)
+                    self._new_run(
+                        f"The data now has {ds.n_classes} classes, so the output layer changed and the "
+                        "weights were reset."
+                    )
+                else:
+                    self.trainer.set_dataset(ds)
+            case Apply(config=config):
+                self._cancel_sweep()
+                if self.trainer.config.needs_reset(config):
+                    self._finish_run()
+                    self.trainer.apply(config)
+                    self._new_run("The network's shape, activation, initialiser or seed changed: the weights were reset.")
+                else:
+                    self.trainer.apply(config)
+            case Reset(seed=seed):
+                self._cancel_sweep()
+                self._finish_run()
+                self.trainer.reset(seed)
+                self._new_run("")
+            case NewRun(dataset=ds, config=config):
+                self._cancel_sweep()
+                self._finish_run()
+                self.trainer = Trainer(ds, config, eval_every=0)
+                self._new_run("")
+            case Load(dataset=ds, config=config, state=state, history=history, runs=runs):
+                self._cancel_sweep()
+                self._finish_run()
+                self.trainer = Trainer(ds, config, eval_every=0, state=state)
+                self._new_run("")
+                for name, (epochs, values) in history.items():
+                    if name in self.history:
+                        self.history[name].extend(epochs, values)
+                self.set_runs(list(runs))
+                self.restored = True
+            case SetBounds(bounds=bounds):
+                self.bounds = tuple(bounds)
+            case Views():
+                self.views = cmd
+            case SetWeight(layer=layer, row=row, col=col, value=value):
+                self.trainer.set_weight(layer, row, col, value)
+                self.stats = None
+            case Sweep(runs=runs, epochs=epochs):
+                self._cancel_sweep()
+                self._stop_clock()
+                self.running = False
+                self._sweep = _SweepJob(list(runs), epochs, len(runs))
+            case CancelSweep():
+                self._cancel_sweep()
+            case _:
+                raise TypeError(f"not a live-run command: {cmd!r}")
+
+    def halt(self) -> None:
+        """Stop everything after an internal error, keeping the data, settings and weights."""
+        self._stop_clock()
+        self.running = False
+        self.step_requested = False
+        self._sweep = None
+
+    def set_runs(self, runs: list[RunRecord]) -> None:
+        self.runs = list(runs)[-MAX_RUNS:]
+        self.runs_changed = True
+
+    # -- training --------------------------------------------------------------------------------
+
+    def advance(self, record: bool = False) -> bool:
+        """Train one epoch of the live run (if running or a step was asked for) or of the sweep.
+        ``record``: keep the step's layer statistics for the insight panels. True if an epoch was trained."""
+        if self._sweep is not None:
+            return self._advance_sweep()
+        if not (self.running or self.step_requested):
+            return False
+        self.step_requested = False
+        trainer = self.trainer
+        limit = trainer.config.max_epochs
+        if limit and trainer.epoch >= limit:
+            self._stop_clock()
+            self.running = False
+            self.notice = f"Reached the epoch limit ({limit:,}). Raise it or set 'no limit' to go on."
+            return False
+        result = trainer.step(record=record)
+        if result.stats is not None:
+            self.stats = result.stats
+        if trainer.n_train == 0:
+            self._stop_clock()
+            self.running = False
+            self.notice = NO_POINTS
+            return False
+        self.pending_epochs.append(result.epoch)
+        self.pending_losses.append(result.train_loss)
+        if result.diverged:
+            self._stop_clock()
+            self.running = False
+            self.diverged = True
+            self.alert = result.message
+            self.stats = None
+        elif result.message:
+            self.notice = result.message
+        return True
+
+    def insight_stats(self) -> StepStats | None:
+        """Layer statistics for the current epoch: the recorded step's, or a probe of the current weights."""
+        if self.stats is None or self.stats.epoch != self.trainer.epoch:
+            self.stats = self.trainer.probe()
+        return self.stats
+
+    # -- runs ------------------------------------------------------------------------------------
+
+    def _stop_clock(self) -> None:
+        if self.running:
+            self._seconds += time.perf_counter() - self._started
+
+    def _new_run(self, notice: str) -> None:
+        self.run_id += 1
+        self.running = False
+        self.diverged = False
+        self.step_requested = False
+        self.alert = ""
+        self.notice = notice
+        self.restored = False
+        self.stats = None
+        self.pending_epochs.clear()
+        self.pending_losses.clear()
+        for h in self.history.values():
+            h.clear()
+        self.history_changed = True
+        self._seconds = 0.0
+        self._config_at_start = self.trainer.config
+
+    def _finish_run(self) -> None:
+        """Record the run that is ending (if it trained at all) with the settings it trained with."""
+        self._stop_clock()
+        self.running = False
+        trainer = self.trainer
+        if trainer.epoch == 0 or trainer.n_train == 0:
+            return
+        m = trainer.evaluate()
+        epochs, losses = self.history["train"].data()
+        if self.pending_epochs:
+            epochs = np.concatenate([epochs, self.pending_epochs])
+            losses = np.concatenate([losses, self.pending_losses])
+        curve_epochs, curve_losses = thin_curve(epochs, losses)
+        changed = _changed_fields(self._config_at_start, trainer.config)
+        label = f"changed mid-run: {', '.join(changed)}" if changed else ""
+        if self.diverged:
+            label = "diverged" + (f"; {label}" if label else "")
+        record = RunRecord(
+            trainer.config,
+            trainer.epoch,
+            self._seconds,
+            m.train_loss,
+            m.test_loss,
+            m.train_accuracy,
+            m.test_accuracy,
+            curve_epochs,
+            curve_losses,
+            label,
+        )
+        self._add_run(record)
+
+    def _add_run(self, record: RunRecord) -> None:
+        self.runs.append(record)
+        del self.runs[:-MAX_RUNS]
+        self.runs_changed = True
+
+    # -- sweeps ----------------------------------------------------------------------------------
+
+    def _advance_sweep(self) -> bool:
+        job = self._sweep
+        assert job is not None
+        if job.trainer is None:
+            if not job.runs:
+                self._sweep = None
+                self.notice = f"Sweep finished: {job.total} runs are in the Runs panel."
+                return False
+            job.label, config = job.runs.pop(0)
+            job.trainer = Trainer(self.trainer.dataset, config, eval_every=0)
+            job.started = time.perf_counter()
+            job.curve = ([], [])
+            self.notice = f"Sweep: run {job.total - len(job.runs)} of {job.total} ({job.label})…"
+        trainer = job.trainer
+        result = trainer.step()
+        job.curve[0].append(result.epoch)
+        job.curve[1].append(result.train_loss)
+        if trainer.epoch >= job.epochs or result.diverged or trainer.n_train == 0:
+            self._record_sweep_run(job, "diverged" if result.diverged else "")
+        return True
+
+    def _record_sweep_run(self, job: _SweepJob, note: str) -> None:
+        trainer = job.trainer
+        assert trainer is not None
+        m = trainer.evaluate()
+        ce, cv = thin_curve(*job.curve)
+        label = f"{job.label} ({note})" if note else job.label
+        seconds = time.perf_counter() - job.started
+        self._add_run(
+            RunRecord(
+                trainer.config,
+                trainer.epoch,
+                seconds,
+                m.train_loss,
+                m.test_loss,
+                m.train_accuracy,
+                m.test_accuracy,
+                ce,
+                cv,
+                label,
+            )
+        )
+        job.trainer = None
+
+    def _cancel_sweep(self) -> None:
+        job = self._sweep
+        if job is None:
+            return
+        if job.trainer is not None and job.trainer.epoch > 0:
+            self._record_sweep_run(job, "stopped")
+        self._sweep = None
+        self.notice = "Sweep stopped."
+
+
+def _changed_fields(before: TrainConfig, after: TrainConfig) -> list[str]:
+    a, b = before.to_dict(), after.to_dict()
+    return [key.replace("_", " ") for key in a if a[key] != b[key]]

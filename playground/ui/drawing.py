@@ -1,0 +1,51 @@
+"""The drawing tools: canvas clicks and drags become edits of the dataset model.
+
+Which class is drawn and whether the eraser is on belong to the view state; this only reads them.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, Slot
+
+from ..data import MAX_CLASSES
+from .data_model import DatasetModel
+from .state_model import StateModel
+
+PRESS, MOVE, RELEASE = 0, 1, 2  # the phases of a drag, as the canvas reports them
+
+
+class DrawTool(QObject):
+    def __init__(self, model: DatasetModel, state: StateModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.state = state
+
+    def other_class(self) -> int:
+        """The class a right click adds: the other of two, or the next one (up to one new class)."""
+        current = self.state.view.current_class
+        n = max(self.model.dataset.n_classes, 2)
+        if n == 2:
+            return 1 - current if current < 2 else 0
+        return (current + 1) % min(n + 1, MAX_CLASSES)
+
+    @Slot(float, float, object, object)
+    def clicked(self, x: float, y: float, button, modifiers) -> None:
+        erase = self.state.view.eraser or bool(modifiers & Qt.KeyboardModifier.ControlModifier)
+        if erase:
+            self.model.erase_nearest(x, y)
+        elif button == Qt.MouseButton.RightButton:
+            self.model.add_point(x, y, self.other_class())
+        else:
+            self.model.add_point(x, y, self.state.view.current_class)
+
+    @Slot(float, float, float, float, int)
+    def dragged(self, x0: float, y0: float, x1: float, y1: float, phase: int) -> None:
+        eraser = self.state.view.eraser
+        if phase == PRESS:
+            self.model.begin_stroke("erase" if eraser else "paint")
+        if eraser:
+            self.model.erase_at(x1, y1)
+        else:
+            self.model.paint((x0, y0), (x1, y1), self.state.view.current_class)
+        if phase == RELEASE:
+            self.model.end_stroke()

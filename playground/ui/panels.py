@@ -1,0 +1,292 @@
+"""The control column's panels: training buttons, progress with notices, and the data panel.
+
+Each only shows state and emits requests; the window wires them to the state model and the controllers.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..data import MAX_CLASSES, Dataset
+from ..data.presets import PRESETS
+from ..training import LIMITS
+from ..training.frame import Status
+from ..training.palette import CLASS_COLORS, CLASS_NAMES
+from ..training.state import ViewState
+
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
+NOTICE_SECONDS = 8  # a one-off notice fades after this; a divergence explanation or a problem stays
+NOTICE_STYLE = "QLabel { background: #fff4d6; border: 1px solid #e69f00; padding: 6px; }"
+PROBLEM_STYLE = "QLabel { background: #fde8e1; border: 1px solid #d55e00; padding: 6px; }"
+
+
+def _button(text: str, name: str, tip: str) -> QPushButton:
+    b = QPushButton(text)
+    b.setObjectName(name)
+    b.setToolTip(tip)
+    return b
+
+
+class TrainingButtons(QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.train = _button("Train", "trainButton", "Start or pause training (Space)")
+        self.step = _button("Step", "stepButton", "Train one epoch")
+        self.reset = _button("Reset", "resetButton", "New weights from the same seed: a reset is reproducible")
+        self.new_seed = _button("New seed", "newSeedButton", "Reset with the next seed (new weights, new split)")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        for b in (self.train, self.step, self.reset, self.new_seed):
+            row.addWidget(b)
+
+    def show_running(self, running: bool) -> None:
+        self.train.setText("Pause" if running else "Train")
+
+
+class Notices(QWidget):
+    """Two separate places: the run's notices (one-off ones fade, a divergence explanation stays until the
+    next run) and problems (a file that could not be opened, a failed save), which stay until dismissed
+    or replaced: the next frame can never hide a problem."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.problem = QLabel("")
+        self.problem.setObjectName("problemLabel")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet(PROBLEM_STYLE)
+        self.dismiss = QToolButton()
+        self.dismiss.setObjectName("dismissProblem")
+        self.dismiss.setText("×")
+        self.dismiss.setToolTip("Dismiss this message")
+        self.dismiss.clicked.connect(self.clear_problem)
+        problem_row = QHBoxLayout()
+        problem_row.addWidget(self.problem, 1)
+        problem_row.addWidget(self.dismiss, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(problem_row)
+        self.run = QLabel("")
+        self.run.setObjectName("noticeLabel")
+        self.run.setWordWrap(True)
+        self.run.setStyleSheet(NOTICE_STYLE)
+        layout.addWidget(self.run)
+        self._fade = QTimer(self)
+        self._fade.setSingleShot(True)
+        self._fade.setInterval(NOTICE_SECONDS * 1000)
+        self._fade.timeout.connect(self._faded)
+        self._alert = ""
+        self.clear_problem()
+        self.run.hide()
+
+    def show_problem(self, text: str) -> None:
+        self.problem.setText(text)
+        self.problem.show()
+        self.dismiss.show()
+
+    def clear_problem(self) -> None:
+        self.problem.setText("")
+        self.problem.hide()
+        self.dismiss.hide()
+
+    @property
+    def problem_text(self) -> str:
+        return self.problem.text() if self.problem.isVisible() else ""
+
+    @property
+    def run_text(self) -> str:
+        return self.run.text() if self.run.isVisible() else ""
+
+    def show_status(self, status: Status) -> None:
+        if status.alert:
+            self._alert = status.alert
+            self._fade.stop()
+            self.run.setText(status.alert)
+            self.run.show()
+        elif status.notice:
+            self._alert = ""
+            self.run.setText(status.notice)
+            self.run.show()
+            self._fade.start()
+        elif self._alert:  # the run that stopped has been continued or replaced
+            self._alert = ""
+            self.run.hide()
+
+    def _faded(self) -> None:
+        if not self._alert:
+            self.run.hide()
+
+
+class ProgressPanel(QGroupBox):
+    def __init__(self, parent=None):
+        super().__init__("Progress", parent)
+        grid = QGridLayout(self)
+        self.epoch = QLabel("0")
+        self.epoch.setObjectName("epochLabel")
+        self.rate = QLabel("–")
+        self.rate.setObjectName("rateLabel")
+        self.loss = QLabel("–")
+        self.loss.setObjectName("lossLabel")
+        self.accuracy = QLabel("–")
+        self.accuracy.setObjectName("accuracyLabel")
+        rows = [
+            ("Epoch", self.epoch),
+            ("Epochs/s", self.rate),
+            ("Loss train / test", self.loss),
+            ("Accuracy train / test", self.accuracy),
+        ]
+        for i, (name, label) in enumerate(rows):
+            grid.addWidget(QLabel(name), i, 0)
+            grid.addWidget(label, i, 1)
+
+    def show_status(self, status: Status) -> None:
+        self.epoch.setText(f"{status.epoch:,}")
+        self.rate.setText(f"{status.epochs_per_second:,.0f}" if status.running else "–")
+        m = status.metrics
+        if m is None:
+            self.loss.setText("–")
+            self.accuracy.setText("–")
+        else:
+            self.loss.setText(f"{fmt_loss(m.train_loss)} / {fmt_loss(m.test_loss)}")
+            self.accuracy.setText(f"{fmt_pct(m.train_accuracy)} / {fmt_pct(m.test_accuracy)}")
+
+
+class DataPanel(QGroupBox):
+    """Presets, the drawing class and eraser, undo/redo/clear, and the display choices."""
+
+    presetRequested = Signal(str, int, float)  # name, points, noise
+    viewRequested = Signal(object)  # a ViewState to apply
+
+    def __init__(self, view: ViewState, parent=None):
+        super().__init__("Data", parent)
+        grid = QGridLayout(self)
+        self.preset = QComboBox()
+        self.preset.setObjectName("preset")
+        for name, (_, description) in PRESETS.items():
+            self.preset.addItem(name, name)
+            self.preset.setItemData(self.preset.count() - 1, description, TOOLTIP)
+        self.points = QSpinBox()
+        self.points.setObjectName("presetPoints")
+        self.points.setRange(int(LIMITS.preset_points.low), int(LIMITS.preset_points.high))
+        self.points.setValue(500)
+        self.points.setSuffix(" points")
+        self.noise = QDoubleSpinBox()
+        self.noise.setObjectName("presetNoise")
+        self.noise.setRange(LIMITS.noise.low, LIMITS.noise.high)
+        self.noise.setSingleStep(0.05)
+        self.noise.setPrefix("noise ")
+        self.load = _button("Load preset", "loadPresetButton", "Replace the points with this preset")
+        self.suggest = _button("Suggest settings", "suggestButton", "Apply a network and learning rate that learn this data well")
+        grid.addWidget(self.preset, 0, 0)
+        grid.addWidget(self.points, 0, 1)
+        grid.addWidget(self.noise, 1, 0)
+        grid.addWidget(self.load, 1, 1)
+
+        self.current_class = QComboBox()
+        self.current_class.setObjectName("currentClass")
+        for k in range(MAX_CLASSES):
+            self.current_class.addItem(f"{k + 1}: {CLASS_NAMES[k]}")
+            self.current_class.setItemData(k, f"Class {k} (key {k + 1})", TOOLTIP)
+        self.swatch = QLabel()
+        self.swatch.setFixedSize(18, 18)
+        self.eraser = QCheckBox("Eraser")
+        self.eraser.setObjectName("eraser")
+        self.eraser.setToolTip("Left click/drag removes points (Ctrl+click always does)")
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Draw"))
+        row.addWidget(self.swatch)
+        row.addWidget(self.current_class, 1)
+        row.addWidget(self.eraser)
+        grid.addLayout(row, 2, 0, 1, 2)
+
+        self.undo = _button("Undo", "undoButton", "Nothing to undo")
+        self.redo = _button("Redo", "redoButton", "Nothing to redo")
+        self.clear = _button("Clear", "clearButton", "Remove every point (undoable)")
+        row = QHBoxLayout()
+        for b in (self.undo, self.redo, self.clear):
+            row.addWidget(b)
+        grid.addLayout(row, 3, 0, 1, 2)
+
+        self.show_test = QCheckBox("Show test points")
+        self.show_test.setObjectName("showTest")
+        self.discretize = QCheckBox("Discretize")
+        self.discretize.setObjectName("discretize")
+        self.log_scale = QCheckBox("Log scale loss")
+        self.log_scale.setObjectName("logScale")
+        row = QHBoxLayout()
+        for b in (self.show_test, self.discretize, self.log_scale):
+            row.addWidget(b)
+        grid.addLayout(row, 4, 0, 1, 2)
+        self.counts = QLabel("")
+        self.counts.setObjectName("countsLabel")
+        grid.addWidget(self.counts, 5, 0, 1, 2)
+        grid.addWidget(self.suggest, 6, 0, 1, 2)
+
+        self._view = view
+        self.show_view(view)
+        self.load.clicked.connect(self._preset)
+        self.current_class.currentIndexChanged.connect(lambda k: self._request(current_class=k))
+        self.eraser.toggled.connect(lambda on: self._request(eraser=on))
+        self.show_test.toggled.connect(lambda on: self._request(show_test=on))
+        self.discretize.toggled.connect(lambda on: self._request(discretize=on))
+        self.log_scale.toggled.connect(lambda on: self._request(log_scale=on))
+
+    def _request(self, **changes) -> None:
+        self.viewRequested.emit(changes)
+
+    def _preset(self) -> None:
+        self.presetRequested.emit(self.preset.currentData(), self.points.value(), self.noise.value())
+
+    def show_view(self, view: ViewState) -> None:
+        """Show ``view`` without echoing it back as a request."""
+        for widget, value in (
+            (self.eraser, view.eraser),
+            (self.show_test, view.show_test),
+            (self.discretize, view.discretize),
+            (self.log_scale, view.log_scale),
+        ):
+            if widget.isChecked() != value:
+                widget.blockSignals(True)
+                widget.setChecked(value)
+                widget.blockSignals(False)
+        if self.current_class.currentIndex() != view.current_class:
+            self.current_class.blockSignals(True)
+            self.current_class.setCurrentIndex(view.current_class)
+            self.current_class.blockSignals(False)
+        r, g, b = CLASS_COLORS[view.current_class]
+        self.swatch.setStyleSheet(f"background: rgb({r},{g},{b}); border: 1px solid #333;")
+
+    def show_data(self, ds: Dataset, undo_label: str, redo_label: str) -> None:
+        counts = ds.class_counts()
+        self.counts.setText(
+            f"{len(ds)} points: " + ", ".join(f"{c} {CLASS_NAMES[k]}" for k, c in enumerate(counts) if c)
+            if len(ds)
+            else "No points: click to add some, or load a preset."
+        )
+        self.undo.setEnabled(bool(undo_label))
+        self.redo.setEnabled(bool(redo_label))
+        self.undo.setToolTip(f"Undo {undo_label} (Ctrl+Z)" if undo_label else "Nothing to undo")
+        self.redo.setToolTip(f"Redo {redo_label} (Ctrl+Shift+Z)" if redo_label else "Nothing to redo")
+
+
+def fmt_loss(v: float) -> str:
+    return "–" if not math.isfinite(v) else f"{v:.4f}"
+
+
+def fmt_pct(v: float) -> str:
+    return "–" if not math.isfinite(v) else f"{100 * v:.1f} %"
