@@ -29,7 +29,7 @@ class Optimizer:
 
     def get_state(self) -> dict:
         """A copy of the optimizer's state: ``{name: [arrays] or None, counter: int}``."""
-        state = {}
+        state: dict[str, object] = {}
         for name in self.slots:
             arrays = getattr(self, name)
             state[name] = None if arrays is None else [a.copy() for a in arrays]
@@ -92,7 +92,7 @@ class Adam(Optimizer):
         self.v: list[np.ndarray] | None = None
 
     def step(self, params, grads):
-        if self.m is None or any(m.shape != p.shape for m, p in zip(self.m, params)):
+        if self.m is None or self.v is None or any(m.shape != p.shape for m, p in zip(self.m, params)):
             self.m = [np.zeros_like(p) for p in params]
             self.v = [np.zeros_like(p) for p in params]
             self.t = 0

@@ -76,7 +76,7 @@ class DivergenceWatch:
     def check(self, epoch: int, loss: float, blocks) -> Divergence | Oscillation | None:
         if not math.isfinite(loss):
             return self._divergence("loss", epoch, loss)
-        if epoch % CHECK_EVERY == 0:
+        if epoch % CHECK_EVERY == 0 or self.checkpoint is None:
             if not all(np.isfinite(np.vdot(b, b)) for b in blocks):
                 return self._divergence("weights", epoch, loss)
             if loss <= far_above(self.best_loss) or self.checkpoint is None:

@@ -46,7 +46,7 @@ class Status:
     metrics: Metrics | None
     notice: str  # a one-off message (a reset, the epoch limit, a sweep's progress)
     alert: str  # why the run stopped; stays until the next run or Train
-    layer_sizes: tuple
+    layer_sizes: list
     output_text: str  # e.g. "softmax over 3 classes, cross-entropy"
     config: TrainConfig  # the settings the run trains with
     restored: bool  # the first frame after a session was opened
@@ -163,7 +163,7 @@ class FrameBuilder:
             metrics=metrics,
             notice=live.notice,
             alert=live.alert,
-            layer_sizes=tuple(net.layer_sizes),
+            layer_sizes=list(net.layer_sizes),
             output_text=net.head.describe(net.layer_sizes[-1]),
             config=trainer.config,
             restored=live.restored,

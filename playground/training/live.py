@@ -72,7 +72,7 @@ class LiveRun:
         self.trainer = Trainer(dataset, config, eval_every=0, state=state)
         self.bounds = tuple(bounds)
         self.views = Views()
-        self.run_id = 1
+        self.run_id = 0
         self.running = False
         self.diverged = False
         self.step_requested = False

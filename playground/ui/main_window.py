@@ -127,6 +127,12 @@ class MainWindow(QMainWindow):
     def toggle_training(self) -> None:
         self.thread.send(Pause() if self.is_training else Play())
 
+    def start_training(self) -> None:
+        self.thread.send(Play())
+
+    def pause_training(self) -> None:
+        self.thread.send(Pause())
+
     def load_preset(self, name: str, n_points: int, noise: float) -> None:
         """Load a preset as a new run (the old one goes to Runs)."""
         ds = make_preset(name, n_points, noise, seed=self.state.config.seed)

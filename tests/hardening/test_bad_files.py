@@ -78,7 +78,7 @@ def test_hostile_files_in_the_window(qtbot, tmp_path):
         assert time.perf_counter() - start < 5.0
         if not opened:
             assert w.dataset == before
-            assert path.name in w.notice.text()
+            assert path.name in w.notices.problem_text
         else:
             w.model.undo()  # put the original back for the next case
 

@@ -24,7 +24,7 @@ def _open(qtbot, **kwargs):
     w = MainWindow(make_preset("xor", 200, 0.1, seed=0), TrainConfig(**kwargs))
     qtbot.addWidget(w)
     w.show()
-    qtbot.waitUntil(lambda: w._latest is not None, timeout=5000)
+    qtbot.waitUntil(lambda: w.presenter.latest is not None, timeout=5000)
     return w
 
 
@@ -36,27 +36,32 @@ def test_rapid_train_pause_reset_reshape_preset_close_cycles(qtbot, qtlog, qthre
         qtbot.wait(int(rng.integers(0, 3)))
         if cycle % 3 == 0:
             hidden = tuple(int(v) for v in rng.integers(1, 12, size=rng.integers(0, 4)))
-            w.controls.set_config(w.controls.config.with_changes(hidden=hidden))
-            w._config_changed(w.controls.config)  # architecture change while training
+            w.apply_config(w.config.with_changes(hidden=hidden))  # architecture change while training
         if cycle % 4 == 1:
-            w.preset.setCurrentIndex(int(rng.integers(w.preset.count())))
-            w.n_points.setValue(int(rng.integers(20, 300)))
-            w.load_preset_button.click()  # preset while training
+            w.data_panel.preset.setCurrentIndex(int(rng.integers(w.data_panel.preset.count())))
+            w.data_panel.points.setValue(int(rng.integers(20, 300)))
+            w.data_panel.load.click()  # preset while training
         w.pause_training()
         if cycle % 2:
-            w.reset_button.click()
+            w.buttons.reset.click()
         if cycle % REOPEN_EVERY == REOPEN_EVERY - 1:
-            assert w.worker.errors == 0
+            assert w.thread.worker.errors == 0
             w.close()
-            assert w.thread is None
-            assert qthreads() == []  # close() waited for the worker thread
+            assert qthreads() == []  # close() stopped and waited for the worker's QThread
             w = _open(qtbot, hidden=(4,))
     # Still responsive: a step trains exactly one epoch.
-    w.reset_button.click()
-    qtbot.waitUntil(lambda: w._latest is not None and w._latest.epoch == 0 and not w._latest.running, timeout=5000)
-    w.step_button.click()
-    qtbot.waitUntil(lambda: w._latest.epoch == 1, timeout=5000)
-    assert w.worker.errors == 0
+    w.buttons.reset.click()
+    qtbot.waitUntil(
+        lambda: (
+            w.presenter.latest is not None
+            and w.presenter.latest.status.epoch == 0
+            and not w.presenter.latest.status.running
+        ),
+        timeout=5000,
+    )
+    w.buttons.step.click()
+    qtbot.waitUntil(lambda: w.presenter.latest.status.epoch == 1, timeout=5000)
+    assert w.thread.worker.errors == 0
     w.close()
     qtbot.waitUntil(lambda: qthreads() == [], timeout=5000)
     bad = [
@@ -78,26 +83,31 @@ def test_divergence_sweep_never_blanks_and_reset_recovers(qtbot, activation):
     for optimizer in OPTIMIZERS:
         for lr in RATES:
             config = w.controls.config.with_changes(optimizer=optimizer, learning_rate=lr)
-            w.controls.set_config(config)
-            w._config_changed(config)
-            w.reset_button.click()
-            qtbot.waitUntil(lambda: w._latest.epoch == 0 and not w._latest.running, timeout=5000)
+            w.apply_config(config)
+            w.buttons.reset.click()
+            qtbot.waitUntil(
+                lambda: w.presenter.latest.status.epoch == 0 and not w.presenter.latest.status.running, timeout=5000
+            )
             w.start_training()
-            qtbot.waitUntil(lambda: w._latest.diverged or w._latest.epoch >= 150, timeout=10000)
+            qtbot.waitUntil(
+                lambda: w.presenter.latest.status.diverged or w.presenter.latest.status.epoch >= 150, timeout=10000
+            )
             w.pause_training()
-            qtbot.waitUntil(lambda: not w._latest.running, timeout=5000)
+            qtbot.waitUntil(lambda: not w.presenter.latest.status.running, timeout=5000)
             qtbot.wait(40)
             image = w.canvas.surface.image
             assert image is not None and np.all(np.isfinite(image)), (activation, optimizer, lr)
-            if w._latest.diverged:
-                assert w.notice.isVisible() and "learning rate" in w.notice.text().lower()
+            if w.presenter.latest.status.diverged:
+                assert "learning rate" in w.notices.run_text.lower()
                 # Reset with a sane learning rate always recovers.
                 sane = w.controls.config.with_changes(learning_rate=0.01)
-                w.controls.set_config(sane)
-                w._config_changed(sane)
-                w.reset_button.click()
+                w.apply_config(sane)
+                w.buttons.reset.click()
                 w.start_training()
-                qtbot.waitUntil(lambda: not w._latest.diverged and w._latest.epoch >= 20, timeout=10000)
+                qtbot.waitUntil(
+                    lambda: not w.presenter.latest.status.diverged and w.presenter.latest.status.epoch >= 20,
+                    timeout=10000,
+                )
                 w.pause_training()
-    assert w.worker.errors == 0
+    assert w.thread.worker.errors == 0
     w.close()

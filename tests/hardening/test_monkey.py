@@ -49,7 +49,7 @@ def test_monkey(qtbot):
     qtbot.addWidget(w)
     w.resize(1500, 950)
     w.show()
-    qtbot.waitUntil(lambda: w._drawn is not None, timeout=5000)
+    qtbot.waitUntil(lambda: w.presenter.drawn is not None, timeout=5000)
     model = Model(w.dataset)
     texts = ["8, 8", "8,,x", "0", "-3", "1000", "", "4", "3, 3, 3", "abc", "256", "1,2,3,4,5,6,7,8,9,10,11", "2;2"]
     combos = [
@@ -57,8 +57,8 @@ def test_monkey(qtbot):
         w.controls.optimizer,
         w.controls.init,
         w.controls.regularization,
-        w.preset,
-        w.class_combo,
+        w.data_panel.preset,
+        w.data_panel.current_class,
         w.insight.runs.parameter,
         w.insight.health.stat,
     ]
@@ -69,10 +69,10 @@ def test_monkey(qtbot):
         w.controls.test_ratio,
         w.controls.seed,
         w.controls.max_epochs,
-        w.n_points,
-        w.noise,
+        w.data_panel.points,
+        w.data_panel.noise,
     ]
-    boxes = [w.eraser_box, w.show_test_box, w.discretize_box, w.log_box]
+    boxes = [w.data_panel.eraser, w.data_panel.show_test, w.data_panel.discretize, w.data_panel.log_scale]
     docks = list(w.insight.docks.values())
     end = time.monotonic() + SECONDS
     actions = 0
@@ -110,7 +110,7 @@ def test_monkey(qtbot):
             pos = _pos(w, x, y)
             # The click lands on a whole pixel: the model uses the data point of that pixel, as the window does.
             where = w.canvas.view_box.mapSceneToView(w.canvas.mapToScene(pos))
-            klass = w._other_class() if kind == "right" else w.current_class
+            klass = w.draw.other_class() if kind == "right" else w.state.view.current_class
             QTest.mouseClick(w.canvas.viewport(), button, mod, pos, 500)
             after = w.dataset
             if kind == "ctrl" or w.eraser:
@@ -129,7 +129,7 @@ def test_monkey(qtbot):
                 assert len(after) <= len(before)
             else:
                 assert after.take(np.arange(len(before))) == before
-                assert np.all(after.y[len(before) :] == w.current_class)
+                assert np.all(after.y[len(before) :] == w.state.view.current_class)
             model.push(after)
         elif kind == "key":
             w.canvas.setFocus()
@@ -146,7 +146,7 @@ def test_monkey(qtbot):
             QTest.keyClick(w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
             model.history.redo()
         elif kind == "button":
-            rng.choice([w.step_button, w.reset_button, w.new_seed_button, w.suggest_button]).click()
+            rng.choice([w.buttons.step, w.buttons.reset, w.buttons.new_seed, w.suggest_button]).click()
         elif kind == "combo":
             combo: QComboBox = rng.choice(combos)
             combo.setCurrentIndex(rng.randrange(combo.count()))
@@ -163,18 +163,18 @@ def test_monkey(qtbot):
             box: QCheckBox = rng.choice(boxes)
             box.setChecked(not box.isChecked())
         elif kind == "preset":
-            w.preset.setCurrentIndex(rng.randrange(w.preset.count()))
-            w.n_points.setValue(rng.choice([20, 100, 300]))
-            w.load_preset_button.click()
+            w.data_panel.preset.setCurrentIndex(rng.randrange(w.data_panel.preset.count()))
+            w.data_panel.points.setValue(rng.choice([20, 100, 300]))
+            w.data_panel.load.click()
             model.push(w.dataset)
-            assert len(w.dataset) == w.n_points.value()
+            assert len(w.dataset) == w.data_panel.points.value()
         elif kind == "dock":
             dock = rng.choice(docks)
             dock.setVisible(not dock.isVisible())
         elif kind == "train":
-            w.train_button.click()
+            w.buttons.train.click()
         elif kind == "clear":
-            w.clear_button.click()
+            w.data_panel.clear.click()
             model.push(Dataset())
             assert len(w.dataset) == 0
         elif kind == "wheel":
@@ -183,16 +183,17 @@ def test_monkey(qtbot):
         assert w.dataset == model.current, f"after action {actions} ({kind})"
     # Still alive and responsive: from a known state, a step trains exactly one epoch.
     w.pause_training()
-    w.controls.set_config(TrainConfig())
-    w._config_changed(TrainConfig())
-    w.preset.setCurrentText("xor")
-    w.n_points.setValue(200)
-    w.load_preset_button.click()
-    w.reset_button.click()
-    qtbot.waitUntil(lambda: w._latest.epoch == 0 and not w._latest.running, timeout=5000)
-    w.step_button.click()
-    qtbot.waitUntil(lambda: w._latest.epoch == 1, timeout=5000)
+    w.apply_config(TrainConfig())
+    w.data_panel.preset.setCurrentText("xor")
+    w.data_panel.points.setValue(200)
+    w.data_panel.load.click()
+    w.buttons.reset.click()
+    qtbot.waitUntil(
+        lambda: w.presenter.latest.status.epoch == 0 and not w.presenter.latest.status.running, timeout=5000
+    )
+    w.buttons.step.click()
+    qtbot.waitUntil(lambda: w.presenter.latest.status.epoch == 1, timeout=5000)
     assert actions > 50
-    assert w.worker.errors == 0
+    assert w.thread.worker.errors == 0
     w.close()
     assert w.thread is None

@@ -64,3 +64,12 @@ def test_regularisation_penalises_weights_only():
     g = [np.zeros((1, 2))]
     add_regularization_gradients(W, g, l1=0.1, l2=1.0)
     assert np.allclose(g[0], [[1.1, -2.1]])
+
+
+@pytest.mark.parametrize("name", ["sgd", "momentum", "adam"])
+def test_optimizers_leave_the_gradients_alone(name):
+    p = np.array([1.0, -2.0])
+    g = np.array([0.5, 3.0])
+    make_optimizer(name, 0.1).step([p], [g])
+    assert np.array_equal(g, [0.5, 3.0])
+    assert not np.array_equal(p, [1.0, -2.0])

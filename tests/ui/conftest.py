@@ -14,6 +14,6 @@ def window(qtbot):
     w.resize(1200, 800)
     w.show()
     qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w._drawn is not None, timeout=5000)
+    qtbot.waitUntil(lambda: w.presenter.drawn is not None, timeout=5000)
     yield w
     w.shutdown()

@@ -9,8 +9,8 @@ import time
 import numpy as np
 
 from playground.data import make_preset
-from playground.training import TrainConfig
 from playground.files import Session, load_session, save_session
+from playground.training import TrainConfig
 
 
 def _launch(home, *args):

@@ -2,8 +2,8 @@ import numpy as np
 from PySide6.QtCore import Qt
 
 from playground.data import make_preset
-from playground.training import TrainConfig
 from playground.files import load_session
+from playground.training import TrainConfig
 from playground.ui import MainWindow
 from playground.ui.network_view import MAX_SHOWN
 
@@ -16,7 +16,7 @@ def _window(qtbot, dataset=None, config=None, panels=("network",)):
     for key, dock in w.insight.docks.items():
         dock.setVisible(key in panels)
     w.insight.send_views()
-    qtbot.waitUntil(lambda: w._drawn is not None, timeout=5000)
+    qtbot.waitUntil(lambda: w.presenter.drawn is not None, timeout=5000)
     return w
 
 
@@ -25,7 +25,7 @@ def _train(w, qtbot, epochs):
     w.start_training()
     qtbot.waitUntil(lambda: w.epoch >= start + epochs, timeout=15000)
     w.pause_training()
-    qtbot.waitUntil(lambda: w._drawn is not None and not w._drawn.running, timeout=5000)
+    qtbot.waitUntil(lambda: w.presenter.drawn is not None and not w.presenter.drawn.status.running, timeout=5000)
 
 
 def test_network_view_shows_live_neuron_maps_and_links(qtbot):
@@ -36,7 +36,7 @@ def test_network_view_shows_live_neuron_maps_and_links(qtbot):
     assert len(view.link_items()) == 2 * 4 + 4 * 3 + 3 * 1
     assert all(not node.pixmap().isNull() for node in view.node_items().values())
     # Link widths follow the weights: the strongest weight has the widest link.
-    W = w._drawn.blocks[1][:-1]
+    W = w.presenter.drawn.network.blocks[1][:-1]
     i, j = np.unravel_index(np.argmax(np.abs(W)), W.shape)
     widths = {k: link.pen().widthF() for k, link in view.link_items().items() if k[0] == 1}
     assert widths[(1, i, j)] == max(widths.values())
@@ -48,7 +48,10 @@ def test_network_view_shows_live_neuron_maps_and_links(qtbot):
     shown = w.insight.readout.text()
     assert f"{W[0, 0]:.4g}" in shown
     _train(w, qtbot, 200)
-    assert w.insight.readout.text() != shown and f"{w._drawn.blocks[1][0, 0]:.4g}" in w.insight.readout.text()
+    assert (
+        w.insight.readout.text() != shown
+        and f"{w.presenter.drawn.network.blocks[1][0, 0]:.4g}" in w.insight.readout.text()
+    )
     w.shutdown()
 
 
@@ -61,19 +64,25 @@ def test_clicking_a_neuron_shows_its_map_on_the_canvas(qtbot):
     from PySide6.QtTest import QTest
 
     QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
-    qtbot.waitUntil(lambda: w._latest.focus == (1, 2), timeout=3000)
-    maps = w._latest.surface_values
+    qtbot.waitUntil(lambda: w.presenter.latest.surface.focus == (1, 2), timeout=3000)
+    maps = w.presenter.latest.surface.values
     assert maps is not None and maps.min() >= 0 and maps.max() <= 1
     QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
-    qtbot.waitUntil(lambda: w._latest.focus is None and w._latest.contour is not None, timeout=3000)
+    qtbot.waitUntil(
+        lambda: w.presenter.latest.surface.focus is None and w.presenter.latest.surface.contour is not None,
+        timeout=3000,
+    )
     w.shutdown()
 
 
 def test_typing_a_weight_changes_the_network(qtbot):
     w = _window(qtbot, config=TrainConfig(hidden=(4,)))
     w.insight.network.weightEdited.emit(0, 1, 2, 2.5)
-    qtbot.waitUntil(lambda: w._latest.blocks is not None and w._latest.blocks[0][1, 2] == 2.5, timeout=3000)
-    assert w.worker._trainer.net.weights[0][1, 2] == 2.5
+    qtbot.waitUntil(
+        lambda: w.presenter.latest.network.blocks is not None and w.presenter.latest.network.blocks[0][1, 2] == 2.5,
+        timeout=3000,
+    )
+    assert w.thread.worker.live.trainer.net.weights[0][1, 2] == 2.5
     w.shutdown()
 
 
@@ -96,7 +105,7 @@ def test_hidden_space_warps_the_grid(qtbot):
     hidden.i.setValue(1)
     hidden.j.setValue(3)
     _train(w, qtbot, 20)
-    qtbot.waitUntil(lambda: w._latest.hidden_mesh is not None, timeout=3000)
+    qtbot.waitUntil(lambda: w.presenter.latest.hidden.mesh is not None, timeout=3000)
     xs, ys = hidden.mesh.getData()
     assert len(xs) > 100 and np.nanmax(np.abs(xs)) <= 1.0  # tanh units live in [-1, 1]
     shown = sum(len(item.getData()[0]) for item in hidden.points)
@@ -128,7 +137,7 @@ def test_runs_are_kept_compared_swept_and_saved(qtbot, tmp_path):
     w = _window(qtbot, make_preset("xor", 200, 0.0), TrainConfig(hidden=(4,)), panels=("runs",))
     runs = w.insight.runs
     _train(w, qtbot, 30)
-    w.reset_button.click()
+    w.buttons.reset.click()
     qtbot.waitUntil(lambda: runs.table.rowCount() == 1, timeout=5000)
     assert runs.runs[0].epochs >= 30 and runs.runs[0].config.hidden == (4,)
     runs.parameter.setCurrentIndex(0)  # learning rate
@@ -146,9 +155,9 @@ def test_runs_are_kept_compared_swept_and_saved(qtbot, tmp_path):
     path = tmp_path / "runs.json"
     w.save_session_to(path)
     qtbot.waitUntil(lambda: path.exists(), timeout=5000)
-    assert len(load_session(path).extra["runs"]) == 3
+    assert len(load_session(path).runs) == 3
     other = _window(qtbot, panels=("runs",))
     other.open_path(path)
-    assert other.insight.runs.table.rowCount() == 3
+    qtbot.waitUntil(lambda: other.insight.runs.table.rowCount() == 3, timeout=5000)
     w.shutdown()
     other.shutdown()

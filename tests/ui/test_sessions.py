@@ -9,8 +9,8 @@ from PySide6.QtGui import QDropEvent, QImage
 from ui_helpers import click
 
 from playground.data import make_preset, save_csv
-from playground.training import TrainConfig
 from playground.files import load_session
+from playground.training import TrainConfig
 from playground.training.surface import evaluate_surface
 from playground.ui import MainWindow
 from playground.ui.paths import autosave_path
@@ -20,7 +20,11 @@ def _train(window, qtbot, epochs):
     window.controls.max_epochs.setValue(epochs)
     window.start_training()
     qtbot.waitUntil(
-        lambda: window._latest is not None and window._latest.epoch == epochs and not window._latest.running,
+        lambda: (
+            window.presenter.latest is not None
+            and window.presenter.latest.status.epoch == epochs
+            and not window.presenter.latest.status.running
+        ),
         timeout=15000,
     )
 
@@ -33,7 +37,7 @@ def test_save_and_open_brings_back_the_same_boundary(window, qtbot, tmp_path):
     _train(window, qtbot, 60)
     window.canvas.setRange(xRange=(-5, 5), yRange=(-5, 5), padding=0)
     qtbot.waitUntil(
-        lambda: abs(window._latest.surface_bounds[0] - window.canvas.visible_bounds()[0]) < 1e-9, timeout=5000
+        lambda: abs(window.presenter.latest.surface.bounds[0] - window.canvas.visible_bounds()[0]) < 1e-9, timeout=5000
     )
     path = tmp_path / "run.json"
     window.save_session_to(path)
@@ -47,13 +51,18 @@ def test_save_and_open_brings_back_the_same_boundary(window, qtbot, tmp_path):
     other.resize(window.size())
     other.show()
     assert other.open_path(path)
-    qtbot.waitUntil(lambda: other._drawn is not None and other._drawn.epoch == 60, timeout=5000)
+    qtbot.waitUntil(
+        lambda: other.presenter.drawn is not None and other.presenter.drawn.status.epoch == 60, timeout=5000
+    )
     # The picture the reopened window draws is exactly the saved network's, wherever its view ended up.
-    shown = other._drawn
-    expected = evaluate_surface(window.worker._trainer.net, shown.surface_bounds, shown.surface_values.shape[0])
-    assert np.array_equal(shown.surface_values, expected.values)
+    shown = other.presenter.drawn
+    expected = evaluate_surface(
+        window.thread.worker.live.trainer.net, shown.surface.bounds, shown.surface.values.shape[0]
+    )
+    assert np.array_equal(shown.surface.values, expected.values)
     assert all(
-        np.array_equal(a, b) for a, b in zip(other.worker._trainer.net.weights, window.worker._trainer.net.weights)
+        np.array_equal(a, b)
+        for a, b in zip(other.thread.worker.live.trainer.net.weights, window.thread.worker.live.trainer.net.weights)
     )
     assert other.dataset == window.dataset and other.config == window.config
     e, _ = other.loss_plot.train.data()
@@ -67,8 +76,8 @@ def test_a_bad_session_file_changes_nothing_and_says_why(window, tmp_path):
     bad.write_text('{"format": "nn-playground-session", "version": 1, "dataset": {"x": [1], "y": [2]}}')
     assert not window.open_path(bad)
     assert window.dataset == before
-    assert window.notice.isVisible() and "missing field 'label'" in window.notice.text()
-    assert "bad.json" in window.notice.text()
+    assert "missing field 'label'" in window.notices.problem_text
+    assert "bad.json" in window.notices.problem_text
 
 
 def test_autosave_follows_edits(window, qtbot, _private_home):
@@ -92,7 +101,9 @@ def test_close_saves_and_next_start_restores(qtbot, _private_home):
     again = MainWindow()
     qtbot.addWidget(again)
     again.restore_session(w.sessions.restore_autosave())
-    qtbot.waitUntil(lambda: again._drawn is not None and again._drawn.epoch == 25, timeout=5000)
+    qtbot.waitUntil(
+        lambda: again.presenter.drawn is not None and again.presenter.drawn.status.epoch == 25, timeout=5000
+    )
     assert again.dataset == session.dataset
     again.shutdown()
 
@@ -100,18 +111,18 @@ def test_close_saves_and_next_start_restores(qtbot, _private_home):
 def test_export_model_npz_loads_without_pickle(window, qtbot, tmp_path):
     _train(window, qtbot, 5)
     path = tmp_path / "model.npz"
-    window.export_model(path)
+    window.sessions.request_export(path)
     _wait_file(qtbot, path)
     with np.load(path, allow_pickle=False) as npz:
         arch = json.loads(str(npz["architecture"]))
         assert arch["layer_sizes"] == [2, 8, 8, 1]
         assert npz["weights_0"].shape == (2, 8) and npz["biases_2"].shape == (1,)
-        W = window.worker._trainer.net.weights[0]
+        W = window.thread.worker.live.trainer.net.weights[0]
         assert np.allclose(npz["weights_0"], W)
 
 
 def test_export_pictures_at_a_chosen_width(window, tmp_path):
-    written = window.export_pictures(tmp_path / "pic.png", 900)
+    written = window.files.export_pictures(tmp_path / "pic.png", 900, window.canvas, window.loss_plot)
     assert [os.path.basename(p) for p in written] == ["pic.png", "pic-loss.png"]
     for p in written:
         image = QImage(p)
@@ -123,8 +134,8 @@ def test_unwritable_target_keeps_the_session(window, qtbot, tmp_path):
     blocker.write_text("not a folder")  # even root cannot create a folder inside a file
     n = len(window.dataset)
     window.save_session_to(blocker / "s.json")
-    qtbot.waitUntil(lambda: "Could not save" in window.notice.text(), timeout=5000)
-    assert len(window.dataset) == n and window.worker is not None
+    qtbot.waitUntil(lambda: "Could not save" in window.notices.problem_text, timeout=5000)
+    assert len(window.dataset) == n and window.thread.alive
 
 
 def test_unwritable_home_reports_autosave_failure_and_keeps_working(qtbot, tmp_path, monkeypatch):
@@ -135,14 +146,14 @@ def test_unwritable_home_reports_autosave_failure_and_keeps_working(qtbot, tmp_p
     qtbot.addWidget(w)
     w.show()
     click(w, 1.0, 1.0)
-    qtbot.waitUntil(lambda: "Autosave failed" in w.notice.text(), timeout=6000)
+    qtbot.waitUntil(lambda: "Autosave failed" in w.notices.problem_text, timeout=6000)
     assert len(w.dataset) == 101
     w.close()  # the save on quit fails too, quietly: no exception, no hang
 
 
 def test_saving_into_a_missing_disk_location_reports(window, qtbot):
-    window.save_dataset("/proc/definitely/not/here.csv")
-    assert "Could not save the dataset" in window.notice.text()
+    window.files.save_dataset("/proc/definitely/not/here.csv")
+    assert "Could not save the dataset" in window.notices.problem_text
 
 
 def test_drop_a_csv_onto_the_window(window, tmp_path):
@@ -163,7 +174,7 @@ def test_new_session_is_undoable(window):
     before = window.dataset
     window.new_session()
     assert len(window.dataset) == 0
-    window.undo_button.click()
+    window.data_panel.undo.click()
     assert window.dataset == before
 
 
@@ -189,11 +200,13 @@ def test_cli_and_window_reach_the_same_loss(window, qtbot, tmp_path):
     )
     cli = json.loads(out.stdout)
     _train(window, qtbot, 150)
-    m = window._latest.metrics
+    m = window.presenter.latest.status.metrics
     assert m.train_loss == cli["train_loss"] and m.test_loss == cli["test_loss"]
     assert window.open_path(tmp_path / "cli.json")
-    qtbot.waitUntil(lambda: window._latest.epoch == 150 and window._latest.run_id > 0, timeout=5000)
-    assert window._latest.metrics.train_loss == cli["train_loss"]
+    qtbot.waitUntil(
+        lambda: window.presenter.latest.status.epoch == 150 and window.presenter.latest.status.run_id > 0, timeout=5000
+    )
+    assert window.presenter.latest.status.metrics.train_loss == cli["train_loss"]
 
 
 def test_remembered_settings(qtbot, _private_home):

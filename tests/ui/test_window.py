@@ -1,5 +1,3 @@
-import threading
-
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -34,7 +32,7 @@ def test_clicks_add_points_of_the_right_class(window):
     assert np.allclose(window.dataset.X[-1], [1.0, 2.0], atol=0.05)
     window.canvas.setFocus()
     QTest.keyClick(window.canvas, Qt.Key.Key_2)
-    assert window.current_class == 1 and window.class_combo.currentIndex() == 1
+    assert window.state.view.current_class == 1 and window.data_panel.current_class.currentIndex() == 1
     click(window, -3.0, 1.5)
     assert window.dataset.y[-1] == 1
     click(window, 2.0, -2.0, Qt.MouseButton.RightButton)  # the other class of a two-class set
@@ -53,7 +51,7 @@ def test_ctrl_click_and_eraser_remove_points(window):
     n = len(window.dataset)
     click(window, 4.0, 4.0, modifier=Qt.KeyboardModifier.ControlModifier)
     assert len(window.dataset) == n - 1
-    window.eraser_box.setChecked(True)
+    window.data_panel.eraser.setChecked(True)
     before = len(window.dataset)
     drag(window, [(-4.0, -4.0), (-3.0, -3.0), (-2.0, -2.0)])
     assert len(window.dataset) < before
@@ -74,38 +72,41 @@ def test_drag_paints_a_stroke_and_one_undo_removes_it(window):
 
 def test_clear_then_undo_restores_everything(window):
     original = window.dataset
-    window.clear_button.click()
+    window.data_panel.clear.click()
     assert len(window.dataset) == 0
-    assert window.undo_button.toolTip() == "Undo clear (Ctrl+Z)"
-    window.undo_button.click()
+    assert window.data_panel.undo.toolTip() == "Undo clear (Ctrl+Z)"
+    window.data_panel.undo.click()
     assert window.dataset == original
 
 
 def test_train_on_xor_reaches_95_percent_with_falling_loss(window, qtbot):
-    QTest.mouseClick(window.train_button, Qt.MouseButton.LeftButton)
-    assert window.is_training
+    QTest.mouseClick(window.buttons.train, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.is_training, timeout=3000)
 
     def learned():
-        m = window._drawn.metrics if window._drawn else None
+        m = window.presenter.drawn.status.metrics if window.presenter.drawn else None
         return m is not None and m.test_accuracy >= 0.95 and window.epoch > 10
 
     qtbot.waitUntil(learned, timeout=20000)
     QTest.keyClick(window, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: not window.is_training and window._drawn and not window._drawn.running, timeout=3000)
+    qtbot.waitUntil(
+        lambda: not window.is_training and window.presenter.drawn and not window.presenter.drawn.status.running,
+        timeout=3000,
+    )
     epochs, losses = window.loss_plot.train_curve.getData()
     assert len(losses) > 5 and losses[-1] < losses[0] / 2
-    assert int(window.epoch_label.text().replace(",", "")) > 0
+    assert int(window.progress.epoch.text().replace(",", "")) > 0
     assert window.canvas.surface.image is not None
 
 
 def test_learning_rate_change_mid_run_does_not_reset(window, qtbot):
     window.start_training()
     qtbot.waitUntil(lambda: window.epoch > 50, timeout=10000)
-    run = window._run_id
+    run = window.presenter.latest.status.run_id
     window.controls.learning_rate.setValue(0.001)
     epoch_at_change = window.epoch
     qtbot.waitUntil(lambda: window.epoch > epoch_at_change + 50, timeout=10000)
-    assert window._run_id == run
+    assert window.presenter.latest.status.run_id == run
     assert window.config.learning_rate == 0.001
     window.pause_training()
 
@@ -132,7 +133,7 @@ def test_bad_layer_text_is_rejected_and_the_network_kept(window, qtbot, text):
     assert window.controls.hidden_error_text
     assert "2px solid" in field.styleSheet()
     qtbot.wait(100)
-    assert window._drawn.layer_sizes == [2, *before, 1]
+    assert window.presenter.drawn.status.layer_sizes == [2, *before, 1]
 
 
 def test_good_layer_text_and_buttons_change_the_network(window, qtbot):
@@ -141,12 +142,12 @@ def test_good_layer_text_and_buttons_change_the_network(window, qtbot):
     QTest.keyClicks(field, "5, 3")
     QTest.keyClick(field, Qt.Key.Key_Return)
     assert window.config.hidden == (5, 3)
-    qtbot.waitUntil(lambda: window._drawn.layer_sizes == [2, 5, 3, 1], timeout=3000)
+    qtbot.waitUntil(lambda: window.presenter.drawn.status.layer_sizes == [2, 5, 3, 1], timeout=3000)
     window.controls.findChild(QPushButton.__mro__[1], "layer0Plus").click()
     assert window.config.hidden == (6, 3)
     window.controls.findChild(QPushButton.__mro__[1], "removeLayer").click()
     assert window.config.hidden == (6,)
-    qtbot.waitUntil(lambda: window._drawn.layer_sizes == [2, 6, 1], timeout=3000)
+    qtbot.waitUntil(lambda: window.presenter.drawn.status.layer_sizes == [2, 6, 1], timeout=3000)
     field.selectAll()
     QTest.keyClick(field, Qt.Key.Key_Delete)
     QTest.keyClick(field, Qt.Key.Key_Return)
@@ -160,79 +161,89 @@ def test_points_added_while_training_are_trained_on(window, qtbot):
         click(window, x, 5.5)
     assert len(window.dataset) == 506
     # The worker now trains on 506 points: its metrics count them.
-    qtbot.waitUntil(lambda: window.worker._trainer.dataset is window.dataset, timeout=5000)
+    qtbot.waitUntil(lambda: window.thread.worker.live.trainer.dataset is window.dataset, timeout=5000)
     window.pause_training()
 
 
 def test_step_trains_exactly_one_epoch(window, qtbot):
-    window.step_button.click()
+    window.buttons.step.click()
     qtbot.waitUntil(lambda: window.epoch == 1, timeout=3000)
-    window.step_button.click()
+    window.buttons.step.click()
     qtbot.waitUntil(lambda: window.epoch == 2, timeout=3000)
     assert not window.is_training
 
 
 def test_reset_is_reproducible(window, qtbot):
-    window.step_button.click()
+    window.buttons.step.click()
     qtbot.waitUntil(lambda: window.epoch == 1, timeout=3000)
-    first = window._latest.metrics.train_loss
-    window.reset_button.click()
+    first = window.presenter.latest.status.metrics.train_loss
+    window.buttons.reset.click()
     qtbot.waitUntil(lambda: window.epoch == 0, timeout=3000)
-    window.step_button.click()
-    qtbot.waitUntil(lambda: window._latest.epoch == 1 and window._latest.run_id == 1, timeout=3000)
-    assert window._latest.metrics.train_loss == first
+    window.buttons.step.click()
+    qtbot.waitUntil(
+        lambda: window.presenter.latest.status.epoch == 1 and window.presenter.latest.status.run_id == 1, timeout=3000
+    )
+    assert window.presenter.latest.status.metrics.train_loss == first
 
 
-def test_divergence_with_learning_rate_10_on_sigmoid_explains(window, qtbot):
-    window.controls.activation.setCurrentText("sigmoid")
+def test_divergence_explains_and_train_continues_from_the_last_good_weights(window, qtbot):
+    window.controls.activation.setCurrentText("linear")
+    window.controls.optimizer.setCurrentText("sgd")
     window.controls.learning_rate.setValue(10.0)
     window.start_training()
-    qtbot.waitUntil(lambda: window._drawn is not None and window._drawn.diverged, timeout=15000)
-    qtbot.waitUntil(lambda: window.notice.isVisible(), timeout=3000)
-    text = window.notice.text()
+    qtbot.waitUntil(
+        lambda: window.presenter.drawn is not None and window.presenter.drawn.status.diverged, timeout=15000
+    )
+    qtbot.waitUntil(lambda: bool(window.notices.run_text), timeout=3000)
+    text = window.notices.run_text
     assert "learning rate" in text.lower() and "10" in text
     assert not window.is_training
     assert window.canvas.surface.image is not None  # the picture did not go blank
     assert "diverged" in window.statusBar().currentMessage()
+    assert "rolled back" in text
+    stopped = window.epoch
     window.controls.learning_rate.setValue(0.03)
-    window.reset_button.click()
-    window.start_training()
-    qtbot.waitUntil(lambda: window.epoch > 20 and not window._drawn.diverged, timeout=10000)
+    window.buttons.train.click()  # continues the same run from the last good weights: no Reset needed
+    qtbot.waitUntil(lambda: window.epoch > stopped + 20 and not window.presenter.drawn.status.diverged, timeout=10000)
+    assert window.presenter.drawn.status.run_id == run  # the same run
+    m = window.presenter.drawn.status.metrics
+    assert m is not None and m.train_loss < 1.0
+    assert window.notices.run_text == ""  # the explanation went with the divergence
     window.pause_training()
 
 
-def test_close_while_training_exits_cleanly(qtbot):
-    threads = threading.active_count()
+def test_close_while_training_exits_cleanly(qtbot, qthreads):
     for _ in range(3):
         w = MainWindow(make_preset("spiral", 500, 0.1))
         qtbot.addWidget(w)
         w.show()
         w.start_training()
         qtbot.waitUntil(lambda w=w: w.epoch > 5, timeout=10000)
+        assert qthreads()  # the training thread runs, and the check sees it
         w.close()
-        assert w.thread is None
-    assert threading.active_count() <= threads
+        assert not w.thread.alive
+        assert qthreads() == []
 
 
 def test_multiclass_surface_and_empty_dataset(qtbot):
     w = MainWindow(make_preset("spiral3", 300, 0.0))
     qtbot.addWidget(w)
     w.show()
-    qtbot.waitUntil(lambda: w._drawn is not None and w._drawn.surface_rgba is not None, timeout=5000)
-    assert w._drawn.output == "softmax"
-    w.clear_button.click()
+    qtbot.waitUntil(lambda: w.presenter.drawn is not None and w.presenter.drawn.surface.rgba is not None, timeout=5000)
+    assert w.presenter.drawn.status.output_text == "softmax over 3 classes, cross-entropy"
+    w.data_panel.clear.click()
     w.start_training()
-    qtbot.waitUntil(lambda: w.notice.isVisible() and "no training points" in w.notice.text().lower(), timeout=5000)
+    qtbot.waitUntil(lambda: "no training points" in w.notices.run_text.lower(), timeout=5000)
     w.shutdown()
 
 
 def test_test_points_toggle_and_discretize(window):
     _, yt = window.canvas.test_items[0].getData()
     assert len(yt) > 0
-    window.show_test_box.setChecked(False)
+    window.data_panel.show_test.setChecked(False)
     _, yt = window.canvas.test_items[0].getData()
     assert len(yt) == 0
-    window.discretize_box.setChecked(True)
+    window.data_panel.discretize.setChecked(True)
     assert set(np.unique(window.canvas.surface.image).tolist()) <= {0.0, 1.0}
 
 
@@ -249,17 +260,17 @@ def test_loss_plot_hover_and_log_scale(window, qtbot):
     scene = vb.mapViewToScene(QPointF(float(epochs[len(epochs) // 2]), 0.3))
     plot.scene().sigMouseMoved.emit(scene)
     assert "epoch" in plot.hover_text() and "train" in plot.hover_text()
-    window.log_box.setChecked(True)
+    window.data_panel.log_scale.setChecked(True)
     assert plot.getPlotItem().ctrl.logYCheck.isChecked()
 
 
 def test_preset_picker_loads_and_undo_restores(window):
     original = window.dataset
-    window.preset.setCurrentText("circle")
-    window.n_points.setValue(200)
-    window.load_preset_button.click()
+    window.data_panel.preset.setCurrentText("circle")
+    window.data_panel.points.setValue(200)
+    window.data_panel.load.click()
     assert len(window.dataset) == 200
-    window.undo_button.click()
+    window.data_panel.undo.click()
     assert window.dataset == original
 
 
@@ -276,17 +287,19 @@ def test_empty_start(qtbot):
 def test_epoch_limit_pauses_training(window, qtbot):
     window.controls.max_epochs.setValue(40)
     window.start_training()
-    qtbot.waitUntil(lambda: window._latest.epoch == 40 and not window._latest.running, timeout=10000)
+    qtbot.waitUntil(
+        lambda: window.presenter.latest.status.epoch == 40 and not window.presenter.latest.status.running, timeout=10000
+    )
     qtbot.wait(200)
     assert window.epoch == 40 and not window.is_training
-    qtbot.waitUntil(lambda: "epoch limit" in window.notice.text(), timeout=3000)
+    qtbot.waitUntil(lambda: "epoch limit" in window.notices.run_text, timeout=3000)
 
 
 def test_boundary_follows_the_view_when_zoomed(window, qtbot):
     window.canvas.setRange(xRange=(0, 3), yRange=(0, 3), padding=0)
 
     def follows():
-        b = window._drawn.surface_bounds
+        b = window.presenter.drawn.surface.bounds
         return b is not None and abs(b[0] - window.canvas.visible_bounds()[0]) < 1e-6 and b[1] < 6
 
     qtbot.waitUntil(follows, timeout=5000)
