@@ -70,7 +70,7 @@ def test_data_that_is_a_fifo_is_refused(capsys, tmp_path, name):
     path = tmp_path / name
     os.mkfifo(path)
     line = _refused(capsys, "--data", str(path), "--epochs", "1")
-    assert name in line and "pipe" in line
+    assert name in line and "is a pipe" in line
 
 
 @pytest.mark.parametrize("name", ["x.csv", "x.json"])
@@ -78,14 +78,14 @@ def test_data_that_is_a_folder_is_refused(capsys, tmp_path, name):
     path = tmp_path / name
     path.mkdir()
     line = _refused(capsys, "--data", str(path), "--epochs", "1")
-    assert name in line and "folder" in line
+    assert name in line and "is a folder" in line
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
 def test_data_that_is_a_device_is_refused(capsys, tmp_path):
     link = tmp_path / "zero.csv"
     link.symlink_to("/dev/zero")
-    assert "device" in _refused(capsys, "--data", str(link), "--epochs", "1")
+    assert "is a device" in _refused(capsys, "--data", str(link), "--epochs", "1")
 
 
 def test_json_is_valid_even_without_test_points(capsys):

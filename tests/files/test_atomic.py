@@ -47,14 +47,14 @@ def test_a_fifo_is_refused_at_once(tmp_path):
     path = tmp_path / "x.csv"
     os.mkfifo(path)
     error = _read_in_thread(path).get("error")
-    assert isinstance(error, RefusedError) and "x.csv" in str(error) and "pipe" in str(error)
+    assert isinstance(error, RefusedError) and "x.csv" in str(error) and "is a pipe" in str(error)
 
 
 def test_a_folder_is_refused(tmp_path):
     path = tmp_path / "x.csv"
     path.mkdir()
     error = _read_in_thread(path).get("error")
-    assert isinstance(error, RefusedError) and "x.csv" in str(error) and "folder" in str(error)
+    assert isinstance(error, RefusedError) and "x.csv" in str(error) and "is a folder" in str(error)
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")

@@ -287,7 +287,7 @@ def test_a_fifo_named_like_a_session_is_refused_at_once(tmp_path):
     os.mkfifo(path)
     outcome = _load_in_thread(path, load_session)
     assert isinstance(outcome.get("error"), SessionError)
-    assert "x.json" in str(outcome["error"]) and "pipe" in str(outcome["error"])
+    assert "x.json" in str(outcome["error"]) and "is a pipe" in str(outcome["error"])
 
 
 def test_a_folder_named_like_a_session_is_refused_with_a_clear_message(tmp_path):
@@ -295,4 +295,4 @@ def test_a_folder_named_like_a_session_is_refused_with_a_clear_message(tmp_path)
     path.mkdir()
     outcome = _load_in_thread(path, load_session)
     assert isinstance(outcome.get("error"), SessionError)
-    assert "x.json" in str(outcome["error"]) and "folder" in str(outcome["error"])
+    assert "x.json" in str(outcome["error"]) and "is a folder" in str(outcome["error"])

@@ -195,6 +195,7 @@ def test_divergence_explains_and_train_continues_from_the_last_good_weights(wind
         lambda: window.presenter.drawn is not None and window.presenter.drawn.status.diverged, timeout=15000
     )
     qtbot.waitUntil(lambda: bool(window.notices.run_text), timeout=3000)
+    run = window.presenter.drawn.status.run_id
     text = window.notices.run_text
     assert "learning rate" in text.lower() and "10" in text
     assert not window.is_training
