@@ -50,10 +50,17 @@ def _number(kind, limit: str, low: float | None = None):
             noun = "a whole number" if kind is int else "a number"
             raise argparse.ArgumentTypeError(f"{quote(text)} is not {noun}") from None
         if value not in allowed:
-            raise argparse.ArgumentTypeError(f"{quote(text)} is outside {allowed.describe()}")
+            raise argparse.ArgumentTypeError(f"{quote(text)} is outside {_describe(allowed, kind)}")
         return value
 
     return parse
+
+
+def _describe(allowed, kind) -> str:
+    """``0..2147483647`` for whole numbers (``Range.describe`` would say ``2.14748e+09``)."""
+    if kind is int:
+        return f"{int(allowed.low)}..{int(allowed.high)}"
+    return allowed.describe()
 
 
 def _layers(text: str) -> tuple[int, ...]:
@@ -83,8 +90,8 @@ def _train_parser() -> argparse.ArgumentParser:
     from .nn import ACTIVATIONS, INITIALISERS, OPTIMIZERS
     from .training.config import LIMITS
 
-    def within(limit: str) -> str:
-        return f"({getattr(LIMITS, limit).describe()})"
+    def within(limit: str, kind=float) -> str:
+        return f"({_describe(getattr(LIMITS, limit), kind)})"
 
     p = _Parser(prog="playground train", description="Train headless with the window's engine.")
     p.add_argument("--data", default="xor", help=f"a preset ({', '.join(PRESET_NAMES)}), FILE.csv or SESSION.json")
@@ -96,20 +103,23 @@ def _train_parser() -> argparse.ArgumentParser:
         "--lr", type=_number(float, "learning_rate"), default=0.03, help=f"learning rate {within('learning_rate')}"
     )
     p.add_argument(
-        "--batch-size", type=_number(int, "batch_size"), default=0, help=f"0 = full batch {within('batch_size')}"
+        "--batch-size", type=_number(int, "batch_size"), default=0, help=f"0 = full batch {within('batch_size', int)}"
     )
     p.add_argument("--l1", type=_number(float, "regularization"), default=0.0, help=within("regularization"))
     p.add_argument("--l2", type=_number(float, "regularization"), default=0.0, help=within("regularization"))
     p.add_argument(
-        "--epochs", type=_number(int, "max_epochs", low=1), default=500, help=f"at least 1 {within('max_epochs')}"
+        "--epochs",
+        type=_number(int, "max_epochs", low=1),
+        default=500,
+        help=f"epochs to train (1..{int(LIMITS.max_epochs.high)})",
     )
     p.add_argument("--test-ratio", type=_number(float, "test_ratio"), default=0.5, help=within("test_ratio"))
-    p.add_argument("--seed", type=_number(int, "seed"), default=0, help=within("seed"))
+    p.add_argument("--seed", type=_number(int, "seed"), default=0, help=within("seed", int))
     p.add_argument(
         "--points",
         type=_number(int, "preset_points"),
         default=500,
-        help=f"points in a preset {within('preset_points')}",
+        help=f"points in a preset {within('preset_points', int)}",
     )
     p.add_argument("--noise", type=_number(float, "noise"), default=0.0, help=f"noise of a preset {within('noise')}")
     p.add_argument(

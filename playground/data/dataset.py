@@ -60,7 +60,7 @@ class Dataset:
             return NotImplemented
         return np.array_equal(self.X, other.X) and np.array_equal(self.y, other.y)
 
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]  # equal by value, but unhashable on purpose
 
     def __repr__(self) -> str:
         return f"Dataset(n={len(self)}, n_classes={self.n_classes})"

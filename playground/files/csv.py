@@ -77,7 +77,10 @@ def parse_csv(raw: bytes, name: str = "<data>") -> CsvLoad:
         ix, iy, il = header.index("x"), header.index("y"), header.index("label")
         need = max(ix, iy, il) + 1
         max_rows = int(LIMITS.points.high)
-        xs, ys, labels, lines = [], [], [], []
+        xs: list[float] = []
+        ys: list[float] = []
+        labels: list[int] = []
+        lines: list[int] = []
         for row in reader:
             if not any(cell.strip() for cell in row):
                 continue

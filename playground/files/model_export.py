@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any
 
 import numpy as np
 
@@ -34,7 +35,7 @@ def npz_bytes(weights, biases, activation: str, epoch: int, output: str | None =
     """The archive's bytes. ``output`` defaults to what the last layer's size calls for."""
     if len(weights) != len(biases) or not weights:
         raise ValueError("a network needs as many bias vectors as weight matrices, and at least one")
-    arrays = {}
+    arrays: dict[str, Any] = {}
     for i, (W, b) in enumerate(zip(weights, biases)):
         arrays[f"weights_{i}"] = np.asarray(W, dtype=np.float64)
         arrays[f"biases_{i}"] = np.asarray(b, dtype=np.float64)

@@ -95,7 +95,7 @@ def session_to_dict(s: Session) -> dict:
     }
     if s.state is not None:
         st = s.state
-        optimizer = {}
+        optimizer: dict = {}
         for key, value in (st.optimizer or {}).items():
             if isinstance(value, list):
                 optimizer[key] = [_array(a) for a in value]

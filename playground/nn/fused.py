@@ -124,7 +124,7 @@ class FusedNetwork:
         # and the reference network keeps views of them, so its forward pass runs on the same numbers.
         reference = Network(layer_sizes, activation, output, init, seed, dtype)
         self._blocks = tuple(np.vstack((W, b)) for W, b in zip(reference.weights, reference.biases))
-        reference.weights[:] = [block[:-1].copy() for block in self._blocks]
+        reference.weights[:] = [block[:-1] for block in self._blocks]
         reference.biases[:] = [block[-1] for block in self._blocks]
         self._reference = reference
         self._weights = tuple(reference.weights)

@@ -38,7 +38,7 @@ def _recorded(config, epochs=50):
     trainer = Trainer(ds, config, eval_every=0)
     for _ in trainer.run(epochs):
         pass
-    return trainer, trainer.record_step()
+    return trainer, trainer.step(record=True).stats.layers
 
 
 def test_layer_stats_from_a_recorded_step():
@@ -54,7 +54,7 @@ def test_layer_stats_from_a_recorded_step():
 def test_dead_relus_are_found_and_explained():
     trainer, _ = _recorded(TrainConfig(hidden=(8, 8), activation="relu", init="he", learning_rate=0.01), 5)
     trainer.net.biases[0][:] = -100.0  # every unit of layer 1 now outputs 0 for all inputs
-    stats = trainer.record_step()
+    stats = trainer.step(record=True).stats.layers
     assert stats[0].dead == 1.0
     history = HealthHistory()
     history.add(trainer.epoch, stats, 0.69)
@@ -88,12 +88,18 @@ def test_a_healthy_run_has_no_findings():
 
 
 def test_run_records_round_trip_and_sweeps():
-    from playground.training.runs import RunRecord, parse_sweep_values, sweep_config, train_run
+    from playground.training.commands import Sweep
+    from playground.training.live import LiveRun
+    from playground.training.runs import RunRecord, parse_sweep_values, sweep_config
 
     ds = make_preset("xor", 200, 0.0, seed=0)
     base = TrainConfig(hidden=(8, 8))
     values = parse_sweep_values("learning_rate", "0.001, 0.1")
-    runs = [train_run(ds, sweep_config(base, "learning_rate", v), 100, f"lr {v}") for v in values]
+    live = LiveRun(ds, base)
+    live.handle(Sweep(tuple((f"lr {v}", sweep_config(base, "learning_rate", v)) for v in values), 100))
+    while live.sweeping:
+        live.advance()
+    runs = live.runs
     assert runs[1].train_loss < runs[0].train_loss  # a tenfold larger rate learns faster here
     assert runs[0].epochs == 100 and len(runs[0].curve_epochs) == 100
     again = RunRecord.from_dict(runs[1].to_dict())
