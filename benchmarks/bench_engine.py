@@ -1,8 +1,11 @@
 """Engine speed: epochs per second for S1 and S2, and the grid evaluation the window needs.
 
 S1, the seed article's setting: 2-8-8-1 sigmoid, BCE, full-batch gradient descent (lr 0.5), 500 XOR points.
+    "bare" times ``loss_and_gradients`` + update of the fused kernel (``FusedNetwork``, what the trainer
+    runs) and, for comparison, of the readable reference (``Network``), interleaved.
 S2, a bigger one: 2-64-64-64-3 relu softmax, Adam, mini-batches of 32, 5,000 points.
-Grid: a forward pass of a 200x200 grid through S1's and S2's networks, in ms.
+Grid: a forward pass of a 200x200 grid through S1's and S2's networks, in ms (both classes share the
+reference's forward code).
 
 Run:  python benchmarks/bench_engine.py      (the seed comparison: python ../shared/bench/compare_engine.py)
 """
@@ -16,7 +19,7 @@ import time
 import numpy as np
 
 from playground.data import make_preset
-from playground.nn import Network
+from playground.nn import FusedNetwork, Network
 from playground.training import TrainConfig, Trainer
 from playground.training.surface import grid
 
@@ -27,9 +30,9 @@ def xor(n, seed=0):
     return X, (X[:, 0] * X[:, 1] > 0).astype(np.int64)
 
 
-def s1_bare(dtype, epochs=2000):
+def s1_bare(dtype, cls=FusedNetwork, epochs=2000):
     X, y = xor(500)
-    net = Network([2, 8, 8, 1], activation="sigmoid", output="sigmoid", seed=0, dtype=dtype)
+    net = cls([2, 8, 8, 1], activation="sigmoid", output="sigmoid", seed=0, dtype=dtype)
     X = X.astype(dtype)
     t = time.perf_counter()
     for _ in range(epochs):
@@ -79,7 +82,7 @@ def s2(dtype, epochs=3):
 
 
 def grid_ms(layers, output, activation, dtype, repeats=30):
-    net = Network(layers, activation=activation, output=output, seed=0, dtype=dtype)
+    net = FusedNetwork(layers, activation=activation, output=output, seed=0, dtype=dtype)
     pts = grid((-6, 6, -6, 6), 200).astype(dtype)
     net.forward(pts)
     times = []
@@ -97,12 +100,17 @@ def main():
     )
     for dtype in (np.float64, np.float32):
         name = np.dtype(dtype).name
-        bare = statistics.median(s1_bare(dtype) for _ in range(3))
+        fused, reference = [], []
+        for _ in range(3):  # interleaved, so a busy machine slows both alike
+            fused.append(s1_bare(dtype, FusedNetwork))
+            reference.append(s1_bare(dtype, Network))
+        bare, ref = statistics.median(fused), statistics.median(reference)
         gen = statistics.median(s1_trainer(dtype) for _ in range(3))
         print(
-            f"S1 {name}: {bare:8.0f} epochs/s bare loss_and_gradients+update;  {gen:8.0f} epochs/s via the "
-            f"training generator ({gen / bare:.2f}x of bare)"
+            f"S1 {name}: {bare:8.0f} epochs/s bare loss_and_gradients+update (FusedNetwork);  {gen:8.0f} epochs/s "
+            f"via the training generator ({gen / bare:.2f}x of bare)"
         )
+        print(f"S1 {name}: {ref:8.0f} epochs/s bare, the reference Network ({ref / bare:.2f}x of the fused kernel)")
         print(f"S2 {name}: {s2(dtype):8.1f} epochs/s (5,000 points, batches of 32, Adam)")
         print(
             f"grid 200x200 {name}: S1 network {grid_ms([2, 8, 8, 1], 'sigmoid', 'sigmoid', dtype):.2f} ms, "

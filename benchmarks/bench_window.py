@@ -146,17 +146,17 @@ def window_run(app, seconds: float, panels: str = "all", clicks: bool = True) ->
     else:
         for dock in w.insight.docks.values():
             dock.hide()
-    wait_until(lambda: w._drawn is not None, 5)
+    wait_until(lambda: w.presenter.drawn is not None, 5)
     probe = Probe()
     w.start_training()
     wait_until(lambda: w.epoch > 0, 5)
-    e0, f0, t0 = w.epoch, w._frames, time.perf_counter()
+    e0, f0, t0 = w.epoch, w.presenter.frames_drawn, time.perf_counter()
     probe.start()
     pump(seconds)
     probe.stop()
     elapsed = time.perf_counter() - t0
     rate = (w.epoch - e0) / elapsed
-    fps = (w._frames - f0) / elapsed
+    fps = (w.presenter.frames_drawn - f0) / elapsed
     clicks = click_latency(w) if clicks else [float("nan")]
     w.pause_training()
     w.close()
@@ -178,15 +178,15 @@ def time_to_learn(seed: int) -> float:
     w = MainWindow(ds, config)
     w.resize(1280, 800)
     w.show()
-    wait_until(lambda: w._drawn is not None, 5)
+    wait_until(lambda: w.presenter.drawn is not None, 5)
     t = time.perf_counter()
     w.start_training()
     ok = wait_until(
         lambda: (
-            w._drawn is not None
-            and w._drawn.metrics is not None
-            and w._drawn.epoch > 0
-            and w._drawn.metrics.test_accuracy >= 0.95
+            w.presenter.drawn is not None
+            and w.presenter.drawn.status.metrics is not None
+            and w.presenter.drawn.status.epoch > 0
+            and w.presenter.drawn.status.metrics.test_accuracy >= 0.95
         ),
         30,
     )
@@ -206,7 +206,7 @@ def scale_figures() -> dict:
     w = MainWindow(loaded, TrainConfig(hidden=(8, 8), batch_size=256))
     w.resize(1280, 800)
     w.show()
-    wait_until(lambda: w._drawn is not None, 10)
+    wait_until(lambda: w.presenter.drawn is not None, 10)
     w.start_training()
     pump(2.0)
     clicks = click_latency(w, 8)
@@ -218,13 +218,13 @@ def scale_figures() -> dict:
     )
     deep.resize(1280, 800)
     deep.show()
-    wait_until(lambda: deep._drawn is not None, 10)
+    wait_until(lambda: deep.presenter.drawn is not None, 10)
     probe = Probe()
     deep.start_training()
     probe.start()
     pump(5.0)
     probe.stop()
-    deep_epochs, deep_frames = deep.epoch, deep._frames
+    deep_epochs, deep_frames = deep.epoch, deep.presenter.frames_drawn
     deep.close()
     late = np.array(probe.late)
     return {

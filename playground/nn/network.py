@@ -96,19 +96,26 @@ class Network:
         """``[A_0 = X, A_1, ..., A_{L-1}]``: the input and every hidden layer's activation, ``(n, size)``."""
         activations = [self._as_input(X)]
         for W, b in zip(self.weights[:-1], self.biases[:-1]):
-            activations.append(self.activation.forward(activations[-1] @ W + b))
+            Z = activations[-1] @ W
+            Z += b  # in place: for a 200x200 grid, a second (n, fan_out) array costs as much as the sum
+            activations.append(self.activation.forward(Z))
         return activations
+
+    def _output_logits(self, A_prev: np.ndarray) -> np.ndarray:
+        """``Z_L = A_{L-1} @ weights[-1] + biases[-1]``, ``(n, n_out)``."""
+        Z = A_prev @ self.weights[-1]
+        Z += self.biases[-1]
+        return Z
 
     def logits(self, X) -> np.ndarray:
         """``Z`` of the last layer, before the output activation: ``(n, n_out)``."""
-        A = self._hidden_activations(X)[-1]
-        return A @ self.weights[-1] + self.biases[-1]
+        return self._output_logits(self._hidden_activations(X)[-1])
 
     def forward_layers(self, X) -> list[np.ndarray]:
         """Activations of every layer, ``[A_0 = X, A_1, ..., A_L]``, ``A_i`` of shape ``(n, layer_sizes[i])``;
         ``A_L`` is the output (probabilities, or values for a linear output)."""
         activations = self._hidden_activations(X)
-        activations.append(self.head.activate(activations[-1] @ self.weights[-1] + self.biases[-1]))
+        activations.append(self.head.activate(self._output_logits(activations[-1])))
         return activations
 
     def forward(self, X) -> np.ndarray:
@@ -138,7 +145,7 @@ class Network:
         """
         Y = self.encode_targets(y)
         activations = self._hidden_activations(X)  # A_0 .. A_{L-1}: backward needs them, and only them
-        Z = activations[-1] @ self.weights[-1] + self.biases[-1]
+        Z = self._output_logits(activations[-1])
         loss = self.head.loss(Z, Y)  # from the logits, so a saturated output still gives a finite loss
         dZ = self.head.delta(self.head.activate(Z), Y)  # dLoss/dZ_L = (A_L - Y) / n
         dweights: list[np.ndarray] = []

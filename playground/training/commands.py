@@ -127,4 +127,3 @@ Command = (
     | RequestState
     | Stop
 )
-

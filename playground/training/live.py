@@ -35,6 +35,7 @@ from .state import DEFAULT_BOUNDS
 from .trainer import StepStats, Trainer, TrainState, output_for
 
 NO_POINTS = "There are no training points yet: draw some, or pick a preset."
+RESET_NOTICE = "The network's shape, activation, initialiser or seed changed: the weights were reset."
 
 
 @dataclass
@@ -156,7 +157,9 @@ class LiveRun:
                 if self.trainer.config.needs_reset(config):
                     self._finish_run()
                     self.trainer.apply(config)
-                    self._new_run("The network's shape, activation, initialiser or seed changed: the weights were reset.")
+                    self._new_run(
+                        "The network's shape, activation, initialiser or seed changed: the weights were reset."
+                    )
                 else:
                     self.trainer.apply(config)
             case Reset(seed=seed):

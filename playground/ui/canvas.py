@@ -92,6 +92,10 @@ class Canvas(pg.PlotWidget):
         # an item grab the mouse and swallow it, losing every other point of a person clicking fast.
         ev.accept()
 
+    def show_bounds(self, bounds) -> None:
+        x0, x1, y0, y1 = bounds
+        self.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+
     def visible_bounds(self) -> tuple:
         (x0, x1), (y0, y1) = self.view_box.viewRange()
         return (x0, x1, y0, y1)

@@ -179,7 +179,7 @@ class ControlsPanel(QWidget):
         """The state's config (this panel keeps none of its own)."""
         return self._state.config
 
-    def show_config(self, config: TrainConfig) -> None:
+    def show_config(self, config: TrainConfig, _changed=None) -> None:
         """Show ``config`` without emitting a request."""
         widgets = [
             self.learning_rate,

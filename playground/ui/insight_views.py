@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 
 from ..data import MAX_CLASSES
 from ..training.insight import HealthHistory, findings
-from ..training.runs import SWEEPABLE, RunRecord, parse_sweep_values, sweep_config
 from ..training.palette import CLASS_COLORS
+from ..training.runs import SWEEPABLE, RunRecord, parse_sweep_values, sweep_config
 
 LAYER_COLORS = [
     (0, 114, 178),

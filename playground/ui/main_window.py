@@ -7,9 +7,9 @@ The settings live in ``StateModel``, the points in ``DatasetModel``, training in
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QMainWindow
 
 from ..data import MAX_CLASSES, Dataset, make_preset
 from ..files import Session
@@ -24,11 +24,12 @@ from .file_actions import FileActions, dropped_path
 from .icon import app_icon
 from .insight_panels import InsightPanels
 from .loss_plot import LossPlot
-from .panels import DataPanel, Notices, ProgressPanel, TrainingButtons
+from .menus import add_menus
+from .panels import DataPanel, Notices, ProgressPanel, TrainingButtons, main_layout, titled
 from .presenter import FramePresenter
+from .presets import PresetActions
 from .session_controller import SessionController
 from .state_model import StateModel
-from .suggest import suggested_config
 from .training_thread import TrainingThread
 
 DEFAULT_PRESET = "xor"
@@ -45,32 +46,20 @@ class MainWindow(QMainWindow):
         dataset = dataset if dataset is not None else make_preset(DEFAULT_PRESET, 500, 0.0, seed=0)
         self.state = StateModel(config or TrainConfig(), ViewState())
         self.model = DatasetModel(dataset)
-        self.preset_origin: str | None = None  # the preset the data came from, for suggested settings
         self.thread = TrainingThread(dataset, self.state.config, self.state.view.bounds, self)
         self._build()
         self.insight = InsightPanels(self, self.thread, self.state, self.notify)
         self.sessions = SessionController(self.thread, self.model, self.state, lambda: self.is_training, home)
         self.files = FileActions(self, self.model, self.sessions, self.restore_session, self.notify, self.show_problem)
         self.draw = DrawTool(self.model, self.state, self)
-        self.presenter = FramePresenter(
-            self.thread,
-            self.state,
-            self.canvas,
-            self.loss_plot,
-            self.progress,
-            self.notices,
-            self.buttons,
-            self.controls,
-            self.insight,
-            self.statusBar(),
-        )
+        self.presets = PresetActions(self.thread, self.model, self.state, self.notify, self)
+        parts = (self.canvas, self.loss_plot, self.progress, self.notices, self.buttons, self.controls, self.insight)
+        self.presenter = FramePresenter(self.thread, self.state, *parts, self.statusBar())
         self._build_menus()
         self._wire()
         self.thread.start()
         self.insight.send_views()
         self._show_points()
-
-    # -- public contract -----------------------------------------------------------------------
 
     @property
     def dataset(self) -> Dataset:
@@ -106,7 +95,7 @@ class MainWindow(QMainWindow):
         self.state.set_config(session.config)
         if session.view is not None:
             self.state.set_view(session.view)
-            self._show_view_bounds(session.view.bounds)
+            self.canvas.show_bounds(session.view.bounds)
 
     def new_session(self) -> None:
         """Start afresh: empty canvas and new weights. The old points come back with one undo."""
@@ -133,18 +122,6 @@ class MainWindow(QMainWindow):
     def pause_training(self) -> None:
         self.thread.send(Pause())
 
-    def load_preset(self, name: str, n_points: int, noise: float) -> None:
-        """Load a preset as a new run (the old one goes to Runs)."""
-        ds = make_preset(name, n_points, noise, seed=self.state.config.seed)
-        self.preset_origin = name
-        self.thread.send(NewRun(ds, self.state.config))
-        self.model.replace(ds, f"load {name}")
-
-    def apply_suggested_settings(self) -> None:
-        origin = self.preset_origin
-        self.apply_config(suggested_config(origin, self.state.config))
-        self.notify(f"Suggested settings for {f'the {origin} preset' if origin else 'your data'} applied.")
-
     def shutdown(self) -> None:
         """Stop the training thread and finish pending writes: safe to call twice."""
         was_running = self.thread.alive
@@ -155,8 +132,6 @@ class MainWindow(QMainWindow):
             self.sessions.remember_settings(self.saveGeometry())
         self.sessions.flush()
 
-    # -- building ------------------------------------------------------------------------------
-
     def _build(self) -> None:
         self.canvas = Canvas()
         self.loss_plot = LossPlot()
@@ -165,30 +140,12 @@ class MainWindow(QMainWindow):
         self.progress = ProgressPanel()
         self.notices = Notices()
         self.data_panel = DataPanel(self.state.view)
-        network = QGroupBox("Network")
-        QVBoxLayout(network).addWidget(self.controls)
-        side = QWidget()
-        column = QVBoxLayout(side)
-        for part in (self.buttons, self.progress, self.notices, self.data_panel, network):
-            column.addWidget(part)
-        column.addStretch(1)
-        side.setMinimumWidth(360)
-        side.setMaximumWidth(440)
-        self.canvas.setMinimumSize(380, 320)
-        self.loss_plot.setMinimumHeight(120)
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.canvas)
-        right.addWidget(self.loss_plot)
-        right.setStretchFactor(0, 3)
-        right.setStretchFactor(1, 1)
-        central = QWidget()
-        layout = QHBoxLayout(central)
-        layout.addWidget(side)
-        layout.addWidget(right, 1)
-        self.setCentralWidget(central)
+        column = (self.buttons, self.progress, self.notices, self.data_panel, titled("Network", self.controls))
+        self.setCentralWidget(main_layout(column, self.canvas, self.loss_plot))
 
     def _build_menus(self) -> None:
         f, m = self.files, self.model
+        self._picture = lambda: f.export_picture_dialog(self.canvas, self.loss_plot)
         menus = {
             "&File": [
                 ("New session", self.new_session, QKeySequence.StandardKey.New, "newAction"),
@@ -200,7 +157,7 @@ class MainWindow(QMainWindow):
                 ("Save dataset as CSV…", f.save_dataset_dialog, None, "saveDatasetAction"),
                 None,
                 ("Export model (.npz)…", f.export_model_dialog, None, "exportModelAction"),
-                ("Export picture (PNG)…", self._export_picture, None, "exportPictureAction"),
+                ("Export picture (PNG)…", self._picture, None, "exportPictureAction"),
                 None,
                 ("Quit", self.close, QKeySequence.StandardKey.Quit, "quitAction"),
             ],
@@ -210,22 +167,7 @@ class MainWindow(QMainWindow):
             ],
             "&View": self.insight.toggle_actions(),
         }
-        for title, items in menus.items():
-            menu = self.menuBar().addMenu(title)
-            for item in items:
-                if item is None:
-                    menu.addSeparator()
-                elif isinstance(item, QAction):
-                    menu.addAction(item)
-                elif not isinstance(item, tuple):
-                    menu.addMenu(item)
-                else:
-                    text, slot, shortcut, name = item
-                    action = menu.addAction(text)
-                    action.setObjectName(name)
-                    if shortcut is not None:
-                        action.setShortcut(shortcut)
-                    action.triggered.connect(slot)
+        add_menus(self.menuBar(), menus)
 
     def _wire(self) -> None:
         b, d, t = self.buttons, self.data_panel, self.thread
@@ -242,36 +184,37 @@ class MainWindow(QMainWindow):
         self.canvas.view_box.clicked.connect(self.draw.clicked)
         self.canvas.view_box.dragged.connect(self.draw.dragged)
         self.canvas.viewChanged.connect(self._canvas_moved)
-        d.presetRequested.connect(self.load_preset)
+        d.presetRequested.connect(self.presets.load)
         d.viewRequested.connect(lambda changes: self.state.update_view(**changes))
-        d.suggest.clicked.connect(self.apply_suggested_settings)
+        d.suggest.clicked.connect(self.presets.suggest)
         d.undo.clicked.connect(self.model.undo)
         d.redo.clicked.connect(self.model.redo)
         d.clear.clicked.connect(self.model.clear)
         self.sessions.saved.connect(lambda path: self.notify(f"Saved {path}"))
         self.sessions.failed.connect(self.show_problem)
-        QShortcut(QKeySequence("Space"), self).activated.connect(self.toggle_training)
-        QShortcut(QKeySequence("Escape"), self).activated.connect(lambda: self.insight.toggle_focus(-1, -1))
-        for k in range(MAX_CLASSES):
-            QShortcut(QKeySequence(str(k + 1)), self).activated.connect(
-                lambda k=k: self.state.update_view(current_class=k)
-            )
+        keys = {"Space": self.toggle_training, "Escape": lambda: self.insight.toggle_focus(-1, -1)}
+        keys.update({str(k + 1): lambda k=k: self.state.update_view(current_class=k) for k in range(MAX_CLASSES)})
+        for key, slot in keys.items():
+            QShortcut(QKeySequence(key), self).activated.connect(slot)
 
-    # -- reacting to the models ----------------------------------------------------------------
-
-    @Slot(object)
-    def _config_changed(self, config: TrainConfig) -> None:
+    @Slot(object, object)
+    def _config_changed(self, config: TrainConfig, changed: frozenset) -> None:
         self.thread.send(Apply(config))
-        self._show_points()  # the split follows the seed and the test ratio
+        if changed & {"seed", "test_ratio"}:
+            self._show_points()  # the split follows the seed and the test ratio
         self.sessions.schedule_autosave()
 
-    @Slot(object)
-    def _view_changed(self, view: ViewState) -> None:
+    @Slot(object, object)
+    def _view_changed(self, view: ViewState, changed: frozenset) -> None:
         self.data_panel.show_view(view)
-        self.loss_plot.set_log(view.log_scale)
-        self.canvas.redraw_surface(view.discretize)
-        self.thread.send(SetBounds(view.bounds))
-        self._show_points()
+        if "log_scale" in changed:
+            self.loss_plot.set_log(view.log_scale)
+        if "discretize" in changed:
+            self.canvas.redraw_surface(view.discretize)
+        if "bounds" in changed:
+            self.thread.send(SetBounds(view.bounds))
+        if "show_test" in changed:
+            self._show_points()
 
     @Slot(object)
     def _data_changed(self, ds: Dataset) -> None:
@@ -284,19 +227,10 @@ class MainWindow(QMainWindow):
         if sane_bounds(bounds):
             self.state.update_view(bounds=tuple(bounds))
 
-    def _show_points(self) -> None:
+    def _show_points(self, *_) -> None:
         ds, history = self.dataset, self.model.history
         self.canvas.set_points(ds.X, ds.y, self.state.test_mask(ds), self.state.view.show_test)
         self.data_panel.show_data(ds, history.undo_label(), history.redo_label())
-
-    def _show_view_bounds(self, bounds) -> None:
-        x0, x1, y0, y1 = bounds
-        self.canvas.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
-
-    def _export_picture(self) -> None:
-        self.files.export_picture_dialog(self.canvas, self.loss_plot)
-
-    # -- window events -------------------------------------------------------------------------
 
     def closeEvent(self, event) -> None:
         self.shutdown()

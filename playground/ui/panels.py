@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSpinBox,
+    QSplitter,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -191,7 +192,9 @@ class DataPanel(QGroupBox):
         self.noise.setSingleStep(0.05)
         self.noise.setPrefix("noise ")
         self.load = _button("Load preset", "loadPresetButton", "Replace the points with this preset")
-        self.suggest = _button("Suggest settings", "suggestButton", "Apply a network and learning rate that learn this data well")
+        self.suggest = _button(
+            "Suggest settings", "suggestButton", "Apply a network and learning rate that learn this data well"
+        )
         grid.addWidget(self.preset, 0, 0)
         grid.addWidget(self.points, 0, 1)
         grid.addWidget(self.noise, 1, 0)
@@ -282,6 +285,35 @@ class DataPanel(QGroupBox):
         self.redo.setEnabled(bool(redo_label))
         self.undo.setToolTip(f"Undo {undo_label} (Ctrl+Z)" if undo_label else "Nothing to undo")
         self.redo.setToolTip(f"Redo {redo_label} (Ctrl+Shift+Z)" if redo_label else "Nothing to redo")
+
+
+def titled(title: str, widget: QWidget) -> QGroupBox:
+    box = QGroupBox(title)
+    QVBoxLayout(box).addWidget(widget)
+    return box
+
+
+def main_layout(column, canvas: QWidget, loss_plot: QWidget) -> QWidget:
+    """The control column on the left; the canvas over the loss plot on the right, split 3:1."""
+    side = QWidget()
+    layout = QVBoxLayout(side)
+    for part in column:
+        layout.addWidget(part)
+    layout.addStretch(1)
+    side.setMinimumWidth(360)
+    side.setMaximumWidth(440)
+    canvas.setMinimumSize(380, 320)
+    loss_plot.setMinimumHeight(120)
+    right = QSplitter(Qt.Orientation.Vertical)
+    right.addWidget(canvas)
+    right.addWidget(loss_plot)
+    right.setStretchFactor(0, 3)
+    right.setStretchFactor(1, 1)
+    central = QWidget()
+    row = QHBoxLayout(central)
+    row.addWidget(side)
+    row.addWidget(right, 1)
+    return central
 
 
 def fmt_loss(v: float) -> str:

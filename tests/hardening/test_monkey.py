@@ -113,7 +113,7 @@ def test_monkey(qtbot):
             klass = w.draw.other_class() if kind == "right" else w.state.view.current_class
             QTest.mouseClick(w.canvas.viewport(), button, mod, pos, 500)
             after = w.dataset
-            if kind == "ctrl" or w.eraser:
+            if kind == "ctrl" or w.state.view.eraser:
                 model.push(edits.erase_nearest(before, (where.x(), where.y()), 0.5))
             else:
                 model.push(edits.add_point(before, where.x(), where.y(), klass))
@@ -125,7 +125,7 @@ def test_monkey(qtbot):
                 QTest.mouseMove(vp, _pos(w, x + 0.4 * k, y))
             QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, _pos(w, x + 1.6, y))
             after = w.dataset
-            if w.eraser:
+            if w.state.view.eraser:
                 assert len(after) <= len(before)
             else:
                 assert after.take(np.arange(len(before))) == before
@@ -146,7 +146,7 @@ def test_monkey(qtbot):
             QTest.keyClick(w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
             model.history.redo()
         elif kind == "button":
-            rng.choice([w.buttons.step, w.buttons.reset, w.buttons.new_seed, w.suggest_button]).click()
+            rng.choice([w.buttons.step, w.buttons.reset, w.buttons.new_seed, w.data_panel.suggest]).click()
         elif kind == "combo":
             combo: QComboBox = rng.choice(combos)
             combo.setCurrentIndex(rng.randrange(combo.count()))
@@ -196,4 +196,4 @@ def test_monkey(qtbot):
     assert actions > 50
     assert w.thread.worker.errors == 0
     w.close()
-    assert w.thread is None
+    assert not w.thread.alive

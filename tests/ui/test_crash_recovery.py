@@ -7,6 +7,7 @@ import sys
 import time
 
 import numpy as np
+import pytest
 
 from playground.data import make_preset
 from playground.files import Session, load_session, save_session
@@ -32,6 +33,7 @@ def _wait_for(predicate, timeout=30.0):
     return False
 
 
+@pytest.mark.slow
 def test_sigkill_loses_nothing_that_was_autosaved(tmp_path):
     home = tmp_path / "home"
     home.mkdir()
@@ -57,6 +59,7 @@ def test_sigkill_loses_nothing_that_was_autosaved(tmp_path):
     assert restored.config == config
 
 
+@pytest.mark.slow
 def test_kill_during_saves_leaves_old_or_new_file_never_a_torn_one(tmp_path):
     path = tmp_path / "s.json"
     big = make_preset("spiral", 50_000, 0.1, seed=0)

@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QImage
 from ui_helpers import click
@@ -178,6 +179,7 @@ def test_new_session_is_undoable(window):
     assert window.dataset == before
 
 
+@pytest.mark.slow
 def test_cli_and_window_reach_the_same_loss(window, qtbot, tmp_path):
     out = subprocess.run(
         [
