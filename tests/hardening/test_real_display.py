@@ -26,6 +26,7 @@ def test_window_appears_on_xvfb_and_closes_cleanly(tmp_path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    app = None
     try:
         env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
         env.update(DISPLAY=display, QT_QPA_PLATFORM="xcb", PLAYGROUND_HOME=str(tmp_path / "home"))
@@ -59,5 +60,8 @@ def test_window_appears_on_xvfb_and_closes_cleanly(tmp_path):
         assert b"Destroyed while thread" not in err and b"Fatal" not in err
         assert (tmp_path / "home" / "autosave.json").exists()  # closing saved the session
     finally:
+        if app is not None and app.returncode is None:  # a failed check: end the app, close its pipes
+            app.kill()
+            app.communicate(timeout=10)
         xvfb.terminate()
         xvfb.wait(10)
