@@ -130,7 +130,8 @@ class LiveRun:
                 self.diverged = False
                 self.alert = ""
                 self._started = time.perf_counter()
-            case Pause():
+            case Pause():  # the Train button reads "Pause" during a sweep too: it stops the sweep
+                self._cancel_sweep()
                 self._stop_clock()
                 self.running = False
             case Step():

@@ -154,6 +154,10 @@ def test_a_sweep_records_each_run_and_any_command_cancels_it():
     live.handle(Sweep((("e", base),), 1000))
     live.handle(CancelSweep())
     assert not live.sweeping and "stopped" in live.notice
+    live.handle(Sweep((("f", base),), 1000))
+    live.advance()
+    live.handle(Pause())  # the Train button shows "Pause" while a sweep runs
+    assert not live.sweeping and live.runs[-1].label == "f (stopped)"
 
 
 def test_new_run_and_load_replace_the_trainer_and_the_curves():
