@@ -148,3 +148,13 @@ def test_a_fourth_class_in_a_softmax_network_rebuilds_the_output():
     assert trainer.set_dataset(ds.concat(Dataset([[0.0, 0.0]], [3]))) is True
     assert trainer.net.layer_sizes[-1] == 4
     next(trainer.run(1))
+
+
+def test_sgd_bouncing_at_a_high_learning_rate_is_told_it_oscillates_and_goes_on():
+    """Bug: SGD at lr 10 bouncing between high losses for thousands of epochs got no word."""
+    ds = make_preset("spiral", 500, 0.1, seed=0)
+    trainer = Trainer(ds, TrainConfig(activation="tanh", optimizer="sgd", learning_rate=10.0), eval_every=0)
+    results = list(trainer.run(600))
+    told = [r for r in results if "oscillating" in r.message]
+    assert len(told) == 1 and not told[0].diverged and "try 1" in told[0].message
+    assert trainer.epoch == 600  # training went on
