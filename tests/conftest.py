@@ -5,6 +5,7 @@ if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import functools  # noqa: E402
+import sys  # noqa: E402
 import weakref  # noqa: E402
 
 import pytest  # noqa: E402
@@ -74,3 +75,18 @@ def _private_home(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("PLAYGROUND_HOME", str(home))
     return home
+
+
+@pytest.fixture(autouse=True)
+def _gui_thread_gc_and_no_quit_dialog(request, monkeypatch):
+    """For tests with a QApplication, as in the app: Python's cyclic collector runs on the GUI thread only
+    (``playground.ui.gui_gc``), and the question asked on quit when a session cannot be saved is answered
+    "quit anyway" instead of blocking on a real dialog (tests that mean to answer it set
+    ``window.sessions.ask_on_quit``)."""
+    if "qapp" not in request.fixturenames:
+        return
+    request.getfixturevalue("qapp")
+    from playground.ui.gui_gc import collect_on_gui_thread
+
+    collect_on_gui_thread()
+    monkeypatch.setattr(sys.modules["playground.ui.session_controller"], "ask_where_to_save", lambda message: None)

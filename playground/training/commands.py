@@ -26,7 +26,17 @@ class Pause:
 
 @dataclass(frozen=True)
 class Step:
-    pass
+    """Train ``epochs`` epochs (one by default), then stop; Pause stops early."""
+
+    epochs: int = 1
+
+
+@dataclass(frozen=True)
+class SetSpeed:
+    """Train at most ``epochs_per_second`` epochs a second (slow motion, to watch the boundary move);
+    None trains at full speed."""
+
+    epochs_per_second: float | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +124,7 @@ Command = (
     Play
     | Pause
     | Step
+    | SetSpeed
     | SetData
     | Apply
     | Reset

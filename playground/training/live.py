@@ -23,6 +23,7 @@ from .commands import (
     Reset,
     SetBounds,
     SetData,
+    SetSpeed,
     SetWeight,
     Step,
     Sweep,
@@ -77,6 +78,9 @@ class LiveRun:
         self.running = False
         self.diverged = False
         self.step_requested = False
+        self.steps_left = 0  # epochs still to train after this one ("Train N epochs")
+        self.speed: float | None = None  # epochs per second, or None: full speed
+        self._next_epoch_at = 0.0  # with a speed, when the next epoch may start (perf_counter)
         self.notice = ""  # a one-off message for the next frame
         self.alert = ""  # why the run stopped (divergence): shown until the next run or Train
         self.history = {"train": LossHistory(), "test": LossHistory()}  # this run's curves: the owner
@@ -134,11 +138,14 @@ class LiveRun:
                 self._cancel_sweep()
                 self._stop_clock()
                 self.running = False
-            case Step():
+                self.step_requested = False
+                self.steps_left = 0
+            case Step(epochs=epochs):
                 self._cancel_sweep()
                 self._stop_clock()
                 self.running = False
                 self.step_requested = True
+                self.steps_left = max(int(epochs), 1) - 1
                 self.diverged = False
                 self.alert = ""
             case SetData(dataset=ds):
@@ -183,6 +190,9 @@ class LiveRun:
                         self.history[name].extend(epochs, values)
                 self.set_runs(list(runs))
                 self.restored = True
+            case SetSpeed(epochs_per_second=speed):
+                self.speed = float(speed) if speed is not None and speed > 0 else None
+                self._next_epoch_at = 0.0
             case SetBounds(bounds=bounds):
                 self.bounds = tuple(bounds)
             case Views():
@@ -205,6 +215,7 @@ class LiveRun:
         self._stop_clock()
         self.running = False
         self.step_requested = False
+        self.steps_left = 0
         self._sweep = None
 
     def set_runs(self, runs: list[RunRecord]) -> None:
@@ -220,12 +231,19 @@ class LiveRun:
             return self._advance_sweep()
         if not (self.running or self.step_requested):
             return False
-        self.step_requested = False
+        if self.wait_time() > 0:
+            return False  # slow motion: not yet
+        if self.speed is not None:
+            # on schedule, with no burst to catch up after a pause or a slow epoch
+            self._next_epoch_at = max(self._next_epoch_at, time.perf_counter()) + 1.0 / self.speed
+        self.step_requested = self.steps_left > 0
+        self.steps_left = max(self.steps_left - 1, 0)
         trainer = self.trainer
         limit = trainer.config.max_epochs
         if limit and trainer.epoch >= limit:
             self._stop_clock()
             self.running = False
+            self.step_requested, self.steps_left = False, 0
             self.notice = f"Reached the epoch limit ({limit:,}). Raise it or set 'no limit' to go on."
             return False
         result = trainer.step(record=record)
@@ -234,6 +252,7 @@ class LiveRun:
         if trainer.n_train == 0:
             self._stop_clock()
             self.running = False
+            self.step_requested, self.steps_left = False, 0
             self.notice = NO_POINTS
             return False
         self.pending_epochs.append(result.epoch)
@@ -241,12 +260,19 @@ class LiveRun:
         if result.diverged:
             self._stop_clock()
             self.running = False
+            self.step_requested, self.steps_left = False, 0
             self.diverged = True
             self.alert = result.message
             self.stats = None
         elif result.message:
             self.notice = result.message
         return True
+
+    def wait_time(self) -> float:
+        """Seconds until the next epoch may be trained at the chosen speed (0: now, or full speed)."""
+        if self.speed is None or self._sweep is not None:
+            return 0.0
+        return max(self._next_epoch_at - time.perf_counter(), 0.0)
 
     def insight_stats(self) -> StepStats | None:
         """Layer statistics for the current epoch: the recorded step's, or a probe of the current weights."""
@@ -265,6 +291,7 @@ class LiveRun:
         self.running = False
         self.diverged = False
         self.step_requested = False
+        self.steps_left = 0
         self.alert = ""
         self.notice = notice
         self.restored = False

@@ -7,10 +7,11 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem, QLabel
 
 from ..data import MAX_CLASSES
-from ..training.palette import CLASS_COLORS, binary_lut
+from ..training.palette import CLASS_COLORS, CLASS_NAMES, binary_lut
+from ..training.state import DEFAULT_BOUNDS, MAX_CENTRE, MAX_SPAN, MIN_SPAN, sane_bounds
 
 VIEW = (-6.0, 6.0)
 
@@ -19,11 +20,16 @@ class DrawViewBox(pg.ViewBox):
     """A ViewBox whose left button draws instead of panning."""
 
     clicked = Signal(float, float, object, object)  # x, y, button, modifiers
-    dragged = Signal(float, float, float, float, int)  # x0, y0, x1, y1, phase (0 start, 1 move, 2 end)
+    dragged = Signal(float, float, float, float, int, object)  # x0, y0, x1, y1, phase (0 start 1 move 2 end), button
 
     def __init__(self):
         super().__init__(enableMenu=False)
         self.setAspectLocked(True)
+        # The view can never run away (zoomed out to 1e38, or into nothing): the same bounds the state keeps.
+        self.setLimits(
+            xMin=-MAX_CENTRE, xMax=MAX_CENTRE, yMin=-MAX_CENTRE, yMax=MAX_CENTRE,
+            minXRange=MIN_SPAN, maxXRange=MAX_SPAN, minYRange=MIN_SPAN, maxYRange=MAX_SPAN,
+        )  # fmt: skip
 
     def mouseClickEvent(self, ev):
         if ev.button() in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
@@ -34,13 +40,13 @@ class DrawViewBox(pg.ViewBox):
             super().mouseClickEvent(ev)
 
     def mouseDragEvent(self, ev, axis=None):
-        if ev.button() != Qt.MouseButton.LeftButton:
-            return super().mouseDragEvent(ev, axis)
+        if ev.button() not in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
+            return super().mouseDragEvent(ev, axis)  # the middle button pans
         ev.accept()
         a = self.mapSceneToView(ev.lastScenePos())
         b = self.mapSceneToView(ev.scenePos())
         phase = 0 if ev.isStart() else 2 if ev.isFinish() else 1
-        self.dragged.emit(a.x(), a.y(), b.x(), b.y(), phase)
+        self.dragged.emit(a.x(), a.y(), b.x(), b.y(), phase, ev.button())
 
 
 class InertScatter(pg.ScatterPlotItem):
@@ -65,11 +71,12 @@ class Canvas(pg.PlotWidget):
 
         self.surface = pg.ImageItem(axisOrder="row-major")
         self.surface.setZValue(-10)
-        self.addItem(self.surface)
+        # The surface follows the view: counted for auto-range, the "A" button would zoom out forever.
+        self.addItem(self.surface, ignoreBounds=True)
         self._lut = binary_lut()
         self.contour = pg.PlotCurveItem(pen=pg.mkPen((40, 40, 40), width=1.5), connect="pairs")
         self.contour.setZValue(-5)
-        self.addItem(self.contour)
+        self.addItem(self.contour, ignoreBounds=True)
         self.train_items, self.test_items = [], []
         for color in CLASS_COLORS[:MAX_CLASSES]:
             brush = pg.mkBrush(*color)
@@ -85,6 +92,66 @@ class Canvas(pg.PlotWidget):
         self._last_surface = None
         self._shown = None  # (X, y, test_mask, show_test) last drawn, for incremental updates
         self.view_box.sigRangeChanged.connect(self._range_changed)
+        self.getPlotItem().autoBtn.clicked.disconnect()
+        self.getPlotItem().autoBtn.clicked.connect(self.fit_data)  # "A" fits the points, once
+        self._add_legend()
+        self.colorbar = pg.ColorBarItem(
+            values=(0, 1), colorMap=pg.ColorMap(np.linspace(0, 1, 256), self._lut), interactive=False, width=12
+        )
+        self.colorbar.axis.setLabel(f"P({CLASS_NAMES[1]})")
+        self.getPlotItem().layout.addItem(self.colorbar, 2, 5)
+        self.caption = QLabel("", self)
+        self.caption.setObjectName("canvasCaption")
+        self.caption.setStyleSheet(
+            "QLabel { background: rgba(255,255,255,220); border: 1px solid #888; padding: 3px; }"
+        )
+        self.caption.hide()
+
+    def _add_legend(self) -> None:
+        """What the two marker styles mean."""
+        self.legend = pg.LegendItem(offset=(-4, -4), labelTextColor=(30, 30, 30), brush=pg.mkBrush(255, 255, 255, 200))
+        self.legend.setParentItem(self.getPlotItem().vb)
+        grey = pg.mkBrush(150, 150, 150)
+        for name, pen in (
+            ("train", pg.mkPen("w", width=1)),
+            ("test (never trained on)", pg.mkPen((20, 20, 20), width=1.6)),
+        ):
+            sample = pg.ScatterPlotItem(size=8, brush=grey, pen=pen)
+            self.legend.addItem(sample, name)
+
+    def set_caption(self, text: str) -> None:
+        """A line over the canvas's bottom left saying what it shows, when that is not the output."""
+        self.caption.setText(text)
+        self.caption.adjustSize()
+        self.caption.move(8, max(self.height() - self.caption.height() - 36, 0))
+        self.caption.setVisible(bool(text))
+
+    def resizeEvent(self, ev):
+        super().resizeEvent(ev)
+        caption = self.__dict__.get("caption")  # pyqtgraph resizes the view before __init__ is done
+        if caption is not None and caption.isVisibleTo(self):
+            self.set_caption(self.caption.text())
+
+    def set_marker_size(self, size: int) -> None:
+        for item in (*self.train_items, *self.test_items):
+            item.setSize(size)
+
+    def reset_view(self) -> None:
+        """Back to the default ±6 view."""
+        self.show_bounds(DEFAULT_BOUNDS)
+
+    def fit_data(self) -> None:
+        """Fit the points (with a margin); with no points, the default view."""
+        shown = self._shown
+        X = shown[0] if shown is not None else np.zeros((0, 2))
+        X = X[np.isfinite(X).all(axis=1)] if len(X) else X
+        if len(X) == 0:
+            self.reset_view()
+            return
+        lo, hi = X.min(axis=0), X.max(axis=0)
+        centre, half = (lo + hi) / 2, max(float((hi - lo).max()) / 2 * 1.1, 0.5)
+        bounds = (centre[0] - half, centre[0] + half, centre[1] - half, centre[1] + half)
+        self.show_bounds(bounds if sane_bounds(bounds) else DEFAULT_BOUNDS)
 
     def mouseDoubleClickEvent(self, ev):
         # Qt sends press, release, press, double-click, release for a quick pair of clicks. The second
@@ -136,6 +203,7 @@ class Canvas(pg.PlotWidget):
         self._last_surface = (bounds, values, rgba, contour)
         x0, x1, y0, y1 = bounds
         if values is not None:
+            values_shown = True
             image = (values >= 0.5).astype(np.float32) if discretize else values
             self.surface.setImage(image, levels=(0.0, 1.0), lut=self._lut, autoLevels=False)
             if contour is not None and len(contour):
@@ -148,8 +216,11 @@ class Canvas(pg.PlotWidget):
                 rgba[..., :3] = _saturate(rgba[..., :3])
             self.surface.setImage(rgba, autoLevels=False, levels=None, lut=None)
             self.contour.setData([], [])
+            values_shown = False
         else:
             return
+        if values_shown != self.colorbar.isVisible():
+            self.colorbar.setVisible(values_shown)  # the shading's scale: only for the two-class shading
         # The grid samples each cell at its centre (training.surface.grid), so the image covers exactly the
         # bounds: no overhang past the view that would make pyqtgraph repaint the axes every frame.
         self.surface.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -26,6 +27,29 @@ from ..training.config import MAX_HIDDEN_LAYERS, MAX_NEURONS
 from .state_model import StateModel
 
 LR_LADDER = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
+LAYERS_PER_ROW = 3
+TIPS = {
+    "hidden": f"Neurons per hidden layer, e.g. '8, 8': 0 to {MAX_HIDDEN_LAYERS} layers of 1 to {MAX_NEURONS}. "
+    "No hidden layer draws only straight boundaries; try '8, 8' on the spiral.",
+    "learning_rate": "How big a step each update takes. Too small and the loss falls slowly; too large and it "
+    "bounces or diverges. Try 0.003, 0.03 and 1 on the same data and compare the loss curves.",
+    "activation": "What each hidden neuron does to its sum. tanh and relu bend the boundary; linear cannot, "
+    "however deep the network. Try linear on the circle, then tanh.",
+    "optimizer": "How gradients become steps. SGD follows the gradient; momentum and Adam remember past steps "
+    "and usually learn faster. Try SGD and Adam at the same learning rate.",
+    "init": "How the first weights are drawn. Xavier and He scale them to the layer's width so signals "
+    "neither fade nor blow up in deep networks; 'seed' is the original article's scheme. Try them at 6 layers.",
+    "batch_size": "Points per weight update. Small batches update often but noisily; full batch is smooth "
+    "and steady. Try 1, then full batch, and watch the loss curve wiggle.",
+    "regularization": "Penalises big weights: L2 shrinks them all, L1 pushes some to exactly zero. Smoother "
+    "boundaries that generalise better. Try L2 at 0.01 on noisy data and watch the test loss.",
+    "test_ratio": "The share of points held out as test points. The network never trains on them, so their "
+    "loss shows how well it generalises. Try 50 % on a small, noisy dataset.",
+    "seed": "Fixes the random first weights and the train/test split: the same seed gives the same run. Try "
+    "a few seeds to see how much luck matters.",
+    "max_epochs": "Training pauses by itself at this epoch; 'no limit' trains until you pause.",
+    "output": "The output layer follows the data: one sigmoid neuron for two classes, softmax for more.",
+}
 ERROR_STYLE = "QLineEdit { border: 2px solid #d55e00; background: #fff1ea; }"
 
 
@@ -78,9 +102,7 @@ class ControlsPanel(QWidget):
         self.hidden = QLineEdit(format_hidden_layers(config.hidden))
         self.hidden.setObjectName("hiddenLayers")
         self.hidden.setPlaceholderText("no hidden layer")
-        self.hidden.setToolTip(
-            f"Neurons per hidden layer, e.g. '8, 8'. 0 to {MAX_HIDDEN_LAYERS} layers of 1 to {MAX_NEURONS}."
-        )
+        self.hidden.setToolTip(TIPS["hidden"])
         self.hidden.editingFinished.connect(self._hidden_edited)
         self.hidden.textEdited.connect(self._hidden_typing)
         form.addRow("Hidden layers", self.hidden)
@@ -91,11 +113,14 @@ class ControlsPanel(QWidget):
         self.hidden_error.hide()
         form.addRow("", self.hidden_error)
 
-        self.layer_row = QHBoxLayout()
-        self.layer_row.setSpacing(2)
-        layer_box = QWidget()
-        layer_box.setLayout(self.layer_row)
-        form.addRow("", layer_box)
+        # One −/+ stepper per layer, LAYERS_PER_ROW to a row, so ten layers of 256 still fit the column.
+        self.layer_grid = QGridLayout()
+        self.layer_grid.setContentsMargins(0, 0, 0, 0)
+        self.layer_grid.setHorizontalSpacing(2)
+        self.layer_box = QWidget()
+        self.layer_box.setObjectName("layerSteppers")
+        self.layer_box.setLayout(self.layer_grid)
+        form.addRow("", self.layer_box)
 
         self.learning_rate = LogSpinBox()
         self.learning_rate.setObjectName("learningRate")
@@ -103,14 +128,18 @@ class ControlsPanel(QWidget):
         self.learning_rate.setDecimals(6)
         self.learning_rate.setValue(config.learning_rate)
         self.learning_rate.setKeyboardTracking(False)
+        self.learning_rate.setToolTip(TIPS["learning_rate"])
         form.addRow("Learning rate", self.learning_rate)
 
         self.activation = _combo("activation", list(ACTIVATIONS), config.activation)
         form.addRow("Activation", self.activation)
+        self.activation.setToolTip(TIPS["activation"])
         self.optimizer = _combo("optimizer", list(OPTIMIZERS), config.optimizer)
         form.addRow("Optimizer", self.optimizer)
+        self.optimizer.setToolTip(TIPS["optimizer"])
         self.init = _combo("init", list(INITIALISERS), config.init)
         form.addRow("Initialiser", self.init)
+        self.init.setToolTip(TIPS["init"])
 
         self.batch = QSpinBox()
         self.batch.setObjectName("batchSize")
@@ -118,6 +147,7 @@ class ControlsPanel(QWidget):
         self.batch.setSpecialValueText("full batch")
         self.batch.setValue(config.batch_size)
         self.batch.setKeyboardTracking(False)
+        self.batch.setToolTip(TIPS["batch_size"])
         form.addRow("Batch size", self.batch)
 
         self.regularization = _combo("regularization", ["none", "L1", "L2"], _reg_kind(config))
@@ -127,6 +157,9 @@ class ControlsPanel(QWidget):
         self.reg_rate.setDecimals(6)
         self.reg_rate.setValue(max(config.l1, config.l2) or 0.001)
         self.reg_rate.setKeyboardTracking(False)
+        self.regularization.setToolTip(TIPS["regularization"])
+        self.reg_rate.setToolTip(TIPS["regularization"])
+        self.reg_rate.setEnabled(config.l1 > 0 or config.l2 > 0)
         reg = QHBoxLayout()
         reg.addWidget(self.regularization)
         reg.addWidget(self.reg_rate)
@@ -138,6 +171,7 @@ class ControlsPanel(QWidget):
         self.test_ratio.setSuffix(" % test")
         self.test_ratio.setValue(round(config.test_ratio * 100))
         self.test_ratio.setKeyboardTracking(False)
+        self.test_ratio.setToolTip(TIPS["test_ratio"])
         form.addRow("Split", self.test_ratio)
 
         self.seed = QSpinBox()
@@ -145,6 +179,7 @@ class ControlsPanel(QWidget):
         self.seed.setRange(int(LIMITS.seed.low), int(LIMITS.seed.high))
         self.seed.setValue(config.seed)
         self.seed.setKeyboardTracking(False)
+        self.seed.setToolTip(TIPS["seed"])
         form.addRow("Seed", self.seed)
 
         self.max_epochs = QSpinBox()
@@ -153,11 +188,13 @@ class ControlsPanel(QWidget):
         self.max_epochs.setSpecialValueText("no limit")
         self.max_epochs.setValue(config.max_epochs)
         self.max_epochs.setKeyboardTracking(False)
+        self.max_epochs.setToolTip(TIPS["max_epochs"])
         form.addRow("Epoch limit", self.max_epochs)
 
         self.output_label = QLabel("")
         self.output_label.setObjectName("outputLabel")
         self.output_label.setWordWrap(True)
+        self.output_label.setToolTip(TIPS["output"])
         form.addRow("Output", self.output_label)
 
         for spin in (
@@ -240,7 +277,7 @@ class ControlsPanel(QWidget):
 
     def _mark_hidden(self, message: str) -> None:
         self.hidden.setStyleSheet(ERROR_STYLE if message else "")
-        self.hidden.setToolTip(message or "Neurons per hidden layer, e.g. '8, 8'.")
+        self.hidden.setToolTip(message or TIPS["hidden"])
         self.hidden_error.setText(message)
         self.hidden_error.setVisible(bool(message))
 
@@ -252,8 +289,9 @@ class ControlsPanel(QWidget):
         self.configRequested.emit(self.config.with_changes(hidden=tuple(hidden)))
 
     def _rebuild_layer_buttons(self) -> None:
-        while self.layer_row.count():
-            item = self.layer_row.takeAt(0)
+        grid = self.layer_grid
+        while grid.count():
+            item = grid.takeAt(0)
             widget = item.widget()
             if widget is not None:
                 # Off the screen now, not when deleteLater gets round to it: until then the old counts
@@ -263,29 +301,34 @@ class ControlsPanel(QWidget):
                 widget.setParent(None)
                 widget.deleteLater()
         hidden = list(self.config.hidden)
-        remove = _tool("−", "Remove the last hidden layer", "removeLayer")
+        remove = _tool("− layer", "Remove the last hidden layer", "removeLayer")
         remove.setEnabled(bool(hidden))
         remove.clicked.connect(self._remove_layer)
-        add = _tool("+", "Add a hidden layer", "addLayer")
+        add = _tool("+ layer", "Add a hidden layer (a copy of the last one)", "addLayer")
         add.setEnabled(len(hidden) < MAX_HIDDEN_LAYERS)
         add.clicked.connect(self._add_layer)
-        self.layer_row.addWidget(remove)
-        self.layer_row.addWidget(add)
+        grid.addWidget(remove, 0, 0, 1, 3)
+        grid.addWidget(add, 0, 4, 1, 3)
+        width = QLabel().fontMetrics().horizontalAdvance("256") + 8
         for i, size in enumerate(hidden):
+            row, col = 1 + i // LAYERS_PER_ROW, 4 * (i % LAYERS_PER_ROW)
             minus = _tool("−", f"One neuron fewer in layer {i + 1}", f"layer{i}Minus")
             minus.setEnabled(size > 1)
             minus.clicked.connect(lambda _=False, i=i: self._resize(i, -1))
             plus = _tool("+", f"One neuron more in layer {i + 1}", f"layer{i}Plus")
             plus.setEnabled(size < MAX_NEURONS)
             plus.clicked.connect(lambda _=False, i=i: self._resize(i, +1))
-            self.layer_row.addSpacing(4)
-            self.layer_row.addWidget(minus)
             count = QLabel(str(size))
+            count.setObjectName(f"layer{i}Size")
+            count.setToolTip(f"Neurons in hidden layer {i + 1}")
             count.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            count.setMinimumWidth(count.fontMetrics().horizontalAdvance("256") + 6)  # never under its buttons
-            self.layer_row.addWidget(count)
-            self.layer_row.addWidget(plus)
-        self.layer_row.addStretch(1)
+            count.setMinimumWidth(width)  # never under its buttons, even at 256
+            grid.addWidget(minus, row, col)
+            grid.addWidget(count, row, col + 1)
+            grid.addWidget(plus, row, col + 2)
+        grid.setColumnStretch(4 * LAYERS_PER_ROW, 1)
+        for col in range(3, 4 * LAYERS_PER_ROW, 4):
+            grid.setColumnMinimumWidth(col, 6)  # a gap between two layers' steppers
 
     def _remove_layer(self) -> None:
         if self.config.hidden:
@@ -341,7 +384,7 @@ def _tool(text: str, tip: str, name: str) -> QToolButton:
     b.setText(text)
     b.setToolTip(tip)
     b.setObjectName(name)
-    b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    b.setFocusPolicy(Qt.FocusPolicy.TabFocus)
     return b
 
 

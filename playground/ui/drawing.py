@@ -19,6 +19,7 @@ class DrawTool(QObject):
         super().__init__(parent)
         self.model = model
         self.state = state
+        self._stroke_class: int | None = None  # the class a right-drag stroke paints
 
     def other_class(self) -> int:
         """The class a right click adds: the other of two, or the next one (up to one new class)."""
@@ -38,14 +39,17 @@ class DrawTool(QObject):
         else:
             self.model.add_point(x, y, self.state.view.current_class)
 
-    @Slot(float, float, float, float, int)
-    def dragged(self, x0: float, y0: float, x1: float, y1: float, phase: int) -> None:
+    @Slot(float, float, float, float, int, object)
+    def dragged(self, x0: float, y0: float, x1: float, y1: float, phase: int, button=None) -> None:
+        """Left drag paints the current class, right drag the other one (as a right click adds it)."""
         eraser = self.state.view.eraser
         if phase == PRESS:
+            self._stroke_class = self.other_class() if button == Qt.MouseButton.RightButton else None
             self.model.begin_stroke("erase" if eraser else "paint")
         if eraser:
             self.model.erase_at(x1, y1)
         else:
-            self.model.paint((x0, y0), (x1, y1), self.state.view.current_class)
+            k = self._stroke_class if self._stroke_class is not None else self.state.view.current_class
+            self.model.paint((x0, y0), (x1, y1), k)
         if phase == RELEASE:
             self.model.end_stroke()

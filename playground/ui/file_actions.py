@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import threading
+import time
+import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QTimer, Slot
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QWidget
 
 from ..data import DatasetError
-from ..files import SessionError, atomic_write, describe_os_error, read_csv, save_csv
+from ..files import SessionError, atomic_write, describe_os_error, load_session, quote, read_csv, save_csv
 from .data_model import DatasetModel
 from .pictures import plot_png
 from .session_controller import SessionController
 
 OPEN_FILTER = "Sessions and datasets (*.json *.csv);;Sessions (*.json);;CSV files (*.csv);;All files (*)"
+QUICK_OPEN_S = 0.02  # a file read faster than this opens without the "Opening…" notice
+MAX_MESSAGE = 500  # characters of a refusal shown
 
 
 class FileActions(QObject):
@@ -28,6 +34,12 @@ class FileActions(QObject):
         self.problem = problem
         self.session_path: str | None = None  # where Save writes without asking
         self.recent_menu = QMenu("Open recent", window)
+        self.opening = ""  # the file being read, while one is
+        self.refusal = ""  # why the last file was refused
+        self.recover_action = QAction("Recover…", window)
+        self.recover_action.setObjectName("recoverAction")
+        self.recover_action.triggered.connect(self.recover_dialog)
+        QTimer.singleShot(0, self.place_recover_action)  # once the window has built its menus
         sessions.recentChanged.connect(self.rebuild_recent_menu)
         self.rebuild_recent_menu()
 
@@ -39,26 +51,72 @@ class FileActions(QObject):
             self.open_path(path)
 
     def open_path(self, path) -> bool:
-        """Open a session (.json) or a dataset (.csv). On any problem, say so and keep everything."""
+        """Open a session (.json) or a dataset (.csv). On any problem, say so and keep everything.
+
+        The file is read and checked on a background thread while the window keeps drawing and answering
+        ("Opening…" in the status bar); only a complete, valid session or dataset is applied."""
         path = str(path)
-        if path.lower().endswith(".csv"):
-            return self.open_csv(path)
-        try:
-            session = self.sessions.open(path)
-        except SessionError as exc:
-            self.problem(f"Could not open the session: {exc}. Nothing was changed.")
+        is_csv = path.lower().endswith(".csv")
+        if self.opening:
+            self.refusal = f"Still opening {quote(self.opening, 200, marks=False)}; open {quote(path, 200)} after it."
+            self.problem(self.refusal)
             return False
+        self.opening = path
+        try:
+            loaded, refusal = self._read_in_background(read_csv if is_csv else load_session, path)
+        finally:
+            self.opening = ""
+        if not self.sessions.thread.alive:  # the window was closed meanwhile
+            return False
+        if refusal:
+            kind = "dataset" if is_csv else "session"
+            self.refusal = f"Could not open the {kind}: {refusal}. Nothing was changed."
+            self.problem(self.refusal)
+            return False
+        try:
+            return self._apply_csv(path, loaded) if is_csv else self._apply_session(path, loaded)
+        except Exception as exc:  # noqa: BLE001 - never expected (all is checked before): say so, keep running
+            traceback.print_exc()
+            self.refusal = f"Could not open {quote(path, 200)} ({type(exc).__name__}: {quote(str(exc), 200)})."
+            self.problem(self.refusal)
+            return False
+
+    def _read_in_background(self, read, path: str):
+        """``(result, '')`` or ``(None, refusal)``: ``read(path)`` runs on a worker thread; the GUI thread keeps
+        processing events (so the window repaints and the training thread's frames are drawn)."""
+        box: dict = {}
+        done = threading.Event()
+
+        def work() -> None:
+            try:
+                box["result"] = read(path)
+            except (DatasetError, SessionError) as exc:
+                box["refusal"] = quote(str(exc), MAX_MESSAGE, marks=False)
+            except MemoryError:
+                box["refusal"] = f"{quote(path, 200, marks=False)} needs more memory than there is"
+            except Exception as exc:  # noqa: BLE001 - an unexpected error is still a clear refusal
+                traceback.print_exc()
+                box["refusal"] = f"{quote(path, 200, marks=False)}: {type(exc).__name__}: {quote(str(exc), 200)}"
+            finally:
+                done.set()
+
+        threading.Thread(target=work, name="playground-open", daemon=True).start()
+        if not done.wait(QUICK_OPEN_S):
+            self.notify(f"Opening {Path(path).name}…")
+            while not done.wait(0.005) and self.sessions.thread.alive:
+                QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 10)
+        if not done.is_set():
+            return None, "the window was closed"
+        return box.get("result"), box.get("refusal", "")
+
+    def _apply_session(self, path: str, session) -> bool:
+        self.sessions.add_recent(path)
         self.restore(session)
         self.session_path = path
         self.notify(f"Opened session {path} (epoch {session.state.epoch if session.state else 0:,})")
         return True
 
-    def open_csv(self, path) -> bool:
-        try:
-            loaded = read_csv(path)
-        except DatasetError as exc:
-            self.problem(f"Could not open the dataset: {exc}. Nothing was changed.")
-            return False
+    def _apply_csv(self, path: str, loaded) -> bool:
         self.sessions.add_recent(path)
         self.model.replace(loaded.dataset, "open dataset")
         note = f"Opened {loaded.rows} points from {path}."
@@ -67,6 +125,30 @@ class FileActions(QObject):
             note += f" Labels were mapped: {pairs}."
         self.notify(note)
         return True
+
+    def recover_dialog(self) -> None:
+        """File → Recover…: pick one of the autosaves (this window's, its ring, other windows') to open."""
+        candidates = self.sessions.recovery_candidates()
+        if not candidates:
+            self.notify("There is no autosave to recover yet.")
+            return
+        labels = [_describe_autosave(p) for p in candidates]
+        choice, ok = QInputDialog.getItem(self.window, "Recover", "Open an autosave (newest first):", labels, 0, False)
+        if ok and choice in labels:
+            if self.open_path(candidates[labels.index(choice)]):
+                self.session_path = None  # Save asks where: never back into the ring
+
+    @Slot()
+    def place_recover_action(self) -> None:
+        """Put File → Recover… right after "Open recent" in whichever menu holds it."""
+        anchor = self.recent_menu.menuAction()
+        for menu_action in self.window.menuBar().actions():
+            menu = menu_action.menu()
+            actions = menu.actions() if menu is not None else []
+            if anchor in actions and self.recover_action not in actions:
+                following = actions[actions.index(anchor) + 1] if actions.index(anchor) + 1 < len(actions) else None
+                menu.insertAction(following, self.recover_action)
+                return
 
     def rebuild_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -149,3 +231,12 @@ def dropped_path(mime) -> str:
         if url.isLocalFile() and url.toLocalFile().lower().endswith((".csv", ".json")):
             return url.toLocalFile()
     return ""
+
+
+def _describe_autosave(path: Path) -> str:
+    try:
+        st = path.stat()
+    except OSError:
+        return path.name
+    when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(st.st_mtime))
+    return f"{path.name}  ({when}, {st.st_size / 1024:,.0f} KB)"

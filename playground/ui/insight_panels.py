@@ -7,7 +7,8 @@ Each panel costs work only while it is visible: the panels tell the training thr
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Slot
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from ..training.commands import SetWeight, Sweep, Views
 from ..training.frame import Frame
@@ -20,12 +21,14 @@ READOUT_HINT = "Hover a neuron or a link to read it; click a neuron to map it on
 
 
 class InsightPanels(QObject):
-    def __init__(self, window: QMainWindow, thread: TrainingThread, state: StateModel, notify):
-        """``notify(text)`` shows a short message in the status bar."""
+    def __init__(self, window: QMainWindow, thread: TrainingThread, state: StateModel, notify, caption=None):
+        """``notify(text)`` shows a short message; ``caption(text)`` says on the canvas what it shows
+        ("" for the network's output)."""
         super().__init__(window)
         self.thread = thread
         self.state = state
         self.notify = notify
+        self.caption = caption or (lambda text: None)
         self.network = NetworkView()
         self.hidden = HiddenSpaceView()
         self.health = HealthView()
@@ -33,25 +36,32 @@ class InsightPanels(QObject):
         self.focus: tuple | None = None
         self._pending: dict = {}  # panel -> sub-frame waiting to be drawn
         self.docks: dict[str, QDockWidget] = {}
-        for key, title, widget in (
-            ("network", "Network", self.network),
-            ("health", "Gradients & health", self.health),
-            ("hidden", "Hidden space", self.hidden),
-            ("runs", "Runs", self.runs),
+        for n, (key, title, widget) in enumerate(
+            (
+                ("network", "Network", self.network),
+                ("health", "Gradients & health", self.health),
+                ("hidden", "Hidden space", self.hidden),
+                ("runs", "Runs", self.runs),
+            ),
+            start=1,
         ):
-            dock = QDockWidget(title, window)
+            dock = QDockWidget(title.replace("&", "&&"), window)  # a literal &, not a mnemonic
             dock.setObjectName(f"{key}Dock")
             dock.toggleViewAction().setText(title.replace("&", "&&"))  # a literal &, not a mnemonic
+            dock.toggleViewAction().setShortcut(QKeySequence(f"Ctrl+{n}"))
             dock.setWidget(self._with_readout(widget) if key == "network" else widget)
-            # The network sits beside the canvas; the others below, side by side, so all can be open at once.
-            area = Qt.DockWidgetArea.RightDockWidgetArea if key == "network" else Qt.DockWidgetArea.BottomDockWidgetArea
-            window.addDockWidget(area, dock)
+            window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            # Shown from the View menu, a panel comes to the front of its tab group.
+            dock.toggleViewAction().triggered.connect(lambda on, d=dock: d.raise_() if on else None)
             self.docks[key] = dock
-        window.splitDockWidget(self.docks["health"], self.docks["hidden"], Qt.Orientation.Horizontal)
-        window.splitDockWidget(self.docks["hidden"], self.docks["runs"], Qt.Orientation.Horizontal)
-        self.network.setMinimumWidth(300)
+        # All four share the right side as tabs: each gets the full height, even on a laptop screen.
+        window.setTabPosition(Qt.DockWidgetArea.RightDockWidgetArea, QTabWidget.TabPosition.North)
+        for key in ("health", "hidden", "runs"):
+            window.tabifyDockWidget(self.docks["network"], self.docks[key])
+        self.network.setMinimumWidth(260)
         for key in ("hidden", "runs", "health"):
             self.docks[key].hide()
+        self.docks["network"].raise_()
         for dock in self.docks.values():
             dock.visibilityChanged.connect(self.send_views)
         self.network.neuronClicked.connect(self.toggle_focus)
@@ -97,10 +107,12 @@ class InsightPanels(QObject):
         self.focus = None if target == self.focus else target
         if self.focus is None:
             self.notify("The canvas shows the network's output.")
+            self.caption("")
         else:
             self.notify(
                 f"The canvas shows layer {layer}, neuron {neuron + 1}. Click it again or press Esc to see the output."
             )
+            self.caption(f"Showing layer {layer}, neuron {neuron + 1}, not the output (Esc: back to the output)")
         self.send_views()
 
     @Slot(int, int, int, float)

@@ -6,9 +6,10 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -39,26 +40,33 @@ LAYER_COLORS = [
 ]
 
 
+PANEL_HINT = QSize(360, 480)  # what a docked panel asks for
+
+
 class HiddenSpaceView(QWidget):
     """ConvNetJS's view: the input grid warped into two hidden neurons' activation space."""
 
     choiceChanged = Signal(object)  # (layer, i, j) or None
 
+    def sizeHint(self) -> QSize:  # noqa: N802 - pyqtgraph's plots ask for 600 px; a laptop has ~360 to spare
+        return PANEL_HINT
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("hiddenSpaceView")
         layout = QVBoxLayout(self)
-        row = QHBoxLayout()
+        row = QGridLayout()  # two short rows: the dock stays narrow enough for a laptop
         self.layer = QComboBox()
         self.layer.setObjectName("hiddenLayer")
         self.i = QSpinBox()
         self.i.setObjectName("hiddenNeuronI")
         self.j = QSpinBox()
         self.j.setObjectName("hiddenNeuronJ")
-        for label, w in (("Layer", self.layer), ("neuron", self.i), ("against neuron", self.j)):
-            row.addWidget(QLabel(label))
-            row.addWidget(w)
-        row.addStretch(1)
+        for k, (label, w) in enumerate((("Layer", self.layer), ("x: neuron", self.i), ("y: neuron", self.j))):
+            r, c = (0, 0) if k == 0 else (1, 2 * (k - 1))
+            row.addWidget(QLabel(label), r, c)
+            row.addWidget(w, r, c + 1)
+        row.setColumnStretch(4, 1)
         layout.addLayout(row)
         self.plot = pg.PlotWidget()
         self.plot.setBackground("w")
@@ -127,6 +135,9 @@ class HealthView(QWidget):
     and plain-language findings."""
 
     STATS = {"Gradient norm": "grad_norm", "Weight norm": "weight_norm", "Update / weight": "update_ratio"}
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - pyqtgraph's plots ask for 600 px; a laptop has ~360 to spare
+        return PANEL_HINT
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -210,6 +221,9 @@ class RunsView(QWidget):
     COLUMNS = ["", "Run", "Settings", "Train loss", "Test loss", "Train acc", "Test acc", "Epochs", "Time"]
     MAX_OVERLAY = 8  # curves overlaid at once: new runs start unticked beyond this, so drawing stays cheap
 
+    def sizeHint(self) -> QSize:  # noqa: N802 - pyqtgraph's plots ask for 600 px; a laptop has ~360 to spare
+        return PANEL_HINT
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("runsView")
@@ -229,14 +243,13 @@ class RunsView(QWidget):
         self.plot.setLogMode(y=True)
         self.legend = self.plot.addLegend(offset=(-10, 10))
         layout.addWidget(self.plot, 1)
-        row = QHBoxLayout()
         self.parameter = QComboBox()
         self.parameter.setObjectName("sweepParameter")
         for key, (label, _) in SWEEPABLE.items():
             self.parameter.addItem(label, key)
         self.values = QLineEdit("0.001, 0.01, 0.1, 1")
         self.values.setObjectName("sweepValues")
-        self.values.setMinimumWidth(140)
+        self.values.setMinimumWidth(120)
         self.epochs = QSpinBox()
         self.epochs.setObjectName("sweepEpochs")
         self.epochs.setRange(1, 100_000)
@@ -247,9 +260,14 @@ class RunsView(QWidget):
         self.sweep_message = QLabel("")
         self.sweep_message.setObjectName("sweepMessage")
         self.sweep_message.setStyleSheet("color: #b34700;")
-        for w in (QLabel("Sweep"), self.parameter, self.values, self.epochs, self.sweep_button):
-            row.addWidget(w)
-        layout.addLayout(row)
+        grid = QGridLayout()  # two rows: the dock stays narrow enough for a laptop
+        grid.addWidget(QLabel("Sweep"), 0, 0)
+        grid.addWidget(self.parameter, 0, 1)
+        grid.addWidget(self.values, 0, 2, 1, 2)
+        grid.addWidget(self.epochs, 1, 1)
+        grid.addWidget(self.sweep_button, 1, 2)
+        grid.setColumnStretch(3, 1)
+        layout.addLayout(grid)
         layout.addWidget(self.sweep_message)
         self.parameter.currentIndexChanged.connect(self._example)
         self.base_config = None

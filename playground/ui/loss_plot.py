@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -10,13 +11,53 @@ import pyqtgraph as pg
 from ..training.history import LossHistory
 
 
+class PlainAxis(pg.AxisItem):
+    """An axis with plain numbers ("0.69", not "690" under "loss (x0.001)"), and on a log scale readable
+    ticks at every range: plain values within a decade, decades (thinned to fit) over many."""
+
+    def __init__(self, orientation: str, **kwargs):
+        super().__init__(orientation, **kwargs)
+        self.enableAutoSIPrefix(False)
+
+    def logTickValues(self, minVal, maxVal, size, stdTicks):
+        lo, hi = max(min(minVal, maxVal), -300.0), min(max(minVal, maxVal), 300.0)
+        span = hi - lo
+        if not (math.isfinite(span) and span > 0):
+            return []
+        if span <= 1.2:  # within about a decade: plain, evenly spaced values
+            a, b = 10.0**lo, 10.0**hi
+            step = nice_step((b - a) / 4)
+            values = np.arange(math.ceil(a / step) * step, b, step)
+            values = values[values > 0]
+            return [(None, np.log10(values).tolist())]
+        every = max(1, math.ceil(span / max(size / 35.0, 1.0)))  # no more decade labels than fit
+        major = [float(d) for d in range(math.ceil(lo), math.floor(hi) + 1) if d % every == 0]
+        minor = []
+        if span <= 3.5:
+            minor = [d + math.log10(m) for d in range(math.floor(lo), math.ceil(hi)) for m in (2, 5)]
+            minor = [v for v in minor if lo <= v <= hi]
+        return [(float(every), major), (None, minor)]
+
+    def logTickStrings(self, values, scale, spacing):
+        return [f"{10.0**v:.3g}" for v in values]
+
+
+def nice_step(raw: float) -> float:
+    """The smallest of 1, 2, 5 × 10^k at least ``raw``."""
+    if not (math.isfinite(raw) and raw > 0):
+        return 1.0
+    magnitude = 10.0 ** math.floor(math.log10(raw))
+    return next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw * (1 - 1e-9))
+
+
 class LossPlot(pg.PlotWidget):
     """Shows the run's loss curves. The curves belong to the training thread's live run (saved from
     there); ``train`` and ``test`` here are the display's bounded copies, fed by the frames."""
 
     def __init__(self, parent=None):
-        super().__init__(parent)
+        super().__init__(parent, axisItems={"left": PlainAxis("left"), "bottom": PlainAxis("bottom")})
         self.setObjectName("lossPlot")
+        self.log_epochs = False
         self.setBackground("w")
         self.setLabel("bottom", "epoch")
         self.setLabel("left", "loss")
@@ -36,6 +77,20 @@ class LossPlot(pg.PlotWidget):
 
     def set_log(self, on: bool) -> None:
         self.setLogMode(y=on)
+
+    def set_log_epochs(self, on: bool) -> None:
+        """A log epoch axis, for long runs whose early epochs are squashed against the loss axis."""
+        self.log_epochs = on
+        self.setLogMode(x=on)
+        self.redraw()
+
+    def axis_labels(self, axis: str = "left") -> list[str]:
+        """The tick labels the axis draws now (for tests and the curious)."""
+        item = self.getAxis(axis)
+        lo, hi = item.range
+        length = item.height() if axis == "left" else item.width()
+        levels = item.tickValues(lo, hi, length)
+        return [t for spacing, values in levels for t in item.tickStrings(values, 1.0, spacing or 1.0)]
 
     def set_history(self, history: dict) -> None:
         """Show these curves instead of the current ones (name -> (epochs, values))."""
@@ -67,6 +122,8 @@ class LossPlot(pg.PlotWidget):
         for curve, hist in ((self.train_curve, self.train), (self.test_curve, self.test)):
             e, v = hist.data()
             ok = np.isfinite(v) & (v > 0)
+            if self.log_epochs:
+                ok &= e > 0
             curve.setData(e[ok], v[ok])
 
     def _hover(self, pos) -> None:

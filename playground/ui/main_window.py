@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QMainWindow
 from ..data import MAX_CLASSES, Dataset, make_preset
 from ..files import Session
 from ..training import TrainConfig
-from ..training.commands import Apply, Load, NewRun, Pause, Play, Reset, SetBounds, SetData, Step
+from ..training.commands import Apply, Load, NewRun, Pause, Play, Reset, SetBounds, SetData, SetSpeed, Step
 from ..training.state import ViewState, sane_bounds
+from . import window_setup as setup
 from .canvas import Canvas
 from .controls import ControlsPanel
 from .data_model import DatasetModel
@@ -24,8 +25,8 @@ from .file_actions import FileActions, dropped_path
 from .icon import app_icon
 from .insight_panels import InsightPanels
 from .loss_plot import LossPlot
-from .menus import add_menus
-from .panels import DataPanel, Notices, ProgressPanel, TrainingButtons, main_layout, titled
+from .menus import add_menus, window_menus
+from .panels import DataPanel, Notices, ProgressPanel, StatusLine, TrainingButtons, main_layout, titled
 from .presenter import FramePresenter
 from .presets import PresetActions
 from .session_controller import SessionController
@@ -41,21 +42,24 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle("Neural-network playground")
         self.setWindowIcon(app_icon())
-        self.resize(1280, 800)
+        setup.fit_to_screen(self, self.screen().availableGeometry())
         self.setAcceptDrops(True)
-        dataset = dataset if dataset is not None else make_preset(DEFAULT_PRESET, 500, 0.0, seed=0)
         self.state = StateModel(config or TrainConfig(), ViewState())
-        self.model = DatasetModel(dataset)
-        self.thread = TrainingThread(dataset, self.state.config, self.state.view.bounds, self)
+        self.model = DatasetModel(dataset if dataset is not None else make_preset(DEFAULT_PRESET, 500, 0.0, seed=0))
+        self.thread = TrainingThread(self.model.dataset, self.state.config, self.state.view.bounds, self)
         self._build()
-        self.insight = InsightPanels(self, self.thread, self.state, self.notify)
+        self.insight = InsightPanels(self, self.thread, self.state, self.notify, self.canvas.set_caption)
+        self.default_layout = self.saveState()  # what View → Reset layout goes back to
         self.sessions = SessionController(self.thread, self.model, self.state, lambda: self.is_training, home)
         self.files = FileActions(self, self.model, self.sessions, self.restore_session, self.notify, self.show_problem)
         self.draw = DrawTool(self.model, self.state, self)
         self.presets = PresetActions(self.thread, self.model, self.state, self.notify, self)
+        if dataset is None:
+            self.presets.remember(DEFAULT_PRESET, self.model.dataset)
         parts = (self.canvas, self.loss_plot, self.progress, self.notices, self.buttons, self.controls, self.insight)
-        self.presenter = FramePresenter(self.thread, self.state, *parts, self.statusBar())
-        self._build_menus()
+        self.presenter = FramePresenter(self.thread, self.state, *parts, self.status_line)
+        self.actions = add_menus(self.menuBar(), window_menus(self))
+        setup.set_tab_order(setup.screen_order(self))
         self._wire()
         self.thread.start()
         self.insight.send_views()
@@ -128,7 +132,8 @@ class MainWindow(QMainWindow):
         self.presenter.stop()
         self.thread.stop()
         if was_running:
-            self.sessions.save_on_quit(self.thread.final_state())
+            self.sessions.save_on_quit()  # answers pending saves, asks if the autosave fails
+            self.sessions.remember_layout(self.saveState())
             self.sessions.remember_settings(self.saveGeometry())
         self.sessions.flush()
 
@@ -139,40 +144,36 @@ class MainWindow(QMainWindow):
         self.buttons = TrainingButtons()
         self.progress = ProgressPanel()
         self.notices = Notices()
+        self.notices.attach_to(self.canvas)  # floats over the canvas: a notice never moves a control
         self.data_panel = DataPanel(self.state.view)
-        column = (self.buttons, self.progress, self.notices, self.data_panel, titled("Network", self.controls))
+        self.network_box = titled("Network", self.controls)
+        column = (self.buttons, self.progress, self.data_panel, self.network_box)
         self.setCentralWidget(main_layout(column, self.canvas, self.loss_plot))
+        self.status_line = StatusLine()
+        self.statusBar().addPermanentWidget(self.status_line)  # the run's state; messages show beside it
+        setup.add_view_actions(self)  # log epoch axis, presenter mode
 
-    def _build_menus(self) -> None:
-        f, m = self.files, self.model
-        self._picture = lambda: f.export_picture_dialog(self.canvas, self.loss_plot)
-        menus = {
-            "&File": [
-                ("New session", self.new_session, QKeySequence.StandardKey.New, "newAction"),
-                ("Open…", f.open_dialog, QKeySequence.StandardKey.Open, "openAction"),
-                f.recent_menu,
-                None,
-                ("Save session", f.save_session, QKeySequence.StandardKey.Save, "saveAction"),
-                ("Save session as…", f.save_session_as, QKeySequence.StandardKey.SaveAs, "saveAsAction"),
-                ("Save dataset as CSV…", f.save_dataset_dialog, None, "saveDatasetAction"),
-                None,
-                ("Export model (.npz)…", f.export_model_dialog, None, "exportModelAction"),
-                ("Export picture (PNG)…", self._picture, None, "exportPictureAction"),
-                None,
-                ("Quit", self.close, QKeySequence.StandardKey.Quit, "quitAction"),
-            ],
-            "&Edit": [
-                ("Undo", m.undo, QKeySequence.StandardKey.Undo, "undoAction"),
-                ("Redo", m.redo, QKeySequence("Ctrl+Shift+Z"), "redoAction"),
-            ],
-            "&View": self.insight.toggle_actions(),
-        }
-        add_menus(self.menuBar(), menus)
+    def reset_layout(self) -> None:
+        self.restoreState(self.default_layout)
+
+    def restore_layout(self) -> None:
+        """The docks as the user left them (the window's size is restored separately)."""
+        self.restoreState(self.sessions.remembered_layout() or self.default_layout)
+
+    def show_shortcuts(self) -> None:
+        self.shortcuts = setup.ShortcutsDialog(self)
+        self.shortcuts.show()
+
+    def keyPressEvent(self, event) -> None:
+        if not setup.handle_key(self, event):
+            super().keyPressEvent(event)
 
     def _wire(self) -> None:
         b, d, t = self.buttons, self.data_panel, self.thread
         b.train.clicked.connect(self.toggle_training)
         b.step.clicked.connect(lambda: t.send(Step()))
+        b.epochsRequested.connect(lambda n: t.send(Step(n)))
+        b.speedRequested.connect(lambda speed: t.send(SetSpeed(speed)))
         b.reset.clicked.connect(lambda: t.send(Reset()))
         b.new_seed.clicked.connect(lambda: self.apply_config(self.state.next_seed()))
         self.controls.configRequested.connect(self.apply_config)
@@ -192,7 +193,7 @@ class MainWindow(QMainWindow):
         d.clear.clicked.connect(self.model.clear)
         self.sessions.saved.connect(lambda path: self.notify(f"Saved {path}"))
         self.sessions.failed.connect(self.show_problem)
-        keys = {"Space": self.toggle_training, "Escape": lambda: self.insight.toggle_focus(-1, -1)}
+        keys = {"Escape": lambda: self.insight.toggle_focus(-1, -1)}
         keys.update({str(k + 1): lambda k=k: self.state.update_view(current_class=k) for k in range(MAX_CLASSES)})
         for key, slot in keys.items():
             QShortcut(QKeySequence(key), self).activated.connect(slot)
@@ -229,6 +230,7 @@ class MainWindow(QMainWindow):
 
     def _show_points(self, *_) -> None:
         ds, history = self.dataset, self.model.history
+        self.data_panel.show_preset(self.presets.loaded_name(ds))
         self.canvas.set_points(ds.X, ds.y, self.state.test_mask(ds), self.state.view.show_test)
         self.data_panel.show_data(ds, history.undo_label(), history.redo_label())
 

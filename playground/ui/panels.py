@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QToolButton,
@@ -32,8 +34,11 @@ from ..training.palette import CLASS_COLORS, CLASS_NAMES
 from ..training.state import ViewState
 
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
+NOTHING_TO_UNDO = "Nothing to undo yet: every edit (a click, a stroke, a preset, Clear) can be undone (Ctrl+Z)"
+NOTHING_TO_REDO = "Nothing to redo: what you undo can be redone (Ctrl+Shift+Z)"
 NOTICE_SECONDS = 8  # a one-off notice fades after this; a divergence explanation or a problem stays
 NOTICE_STYLE = "QLabel { background: #fff4d6; border: 1px solid #e69f00; padding: 6px; }"
+COLUMN_WIDTH = 380  # the control column's width: fixed, so changing text never moves it
 PROBLEM_STYLE = "QLabel { background: #fde8e1; border: 1px solid #d55e00; padding: 6px; }"
 
 
@@ -44,31 +49,87 @@ def _button(text: str, name: str, tip: str) -> QPushButton:
     return b
 
 
+SPEEDS = [  # (label, epochs per second; 0 for full speed)
+    ("Full speed", 0.0),
+    ("Slow motion: 2 epochs/s", 2.0),
+    ("Slow: 10 epochs/s", 10.0),
+    ("50 epochs/s", 50.0),
+    ("300 epochs/s", 300.0),
+]
+
+
 class TrainingButtons(QWidget):
+    """Train/Pause, Step, Reset, New seed; the speed; "Train N epochs"."""
+
+    speedRequested = Signal(object)  # epochs per second, or None for full speed
+    epochsRequested = Signal(int)  # train this many epochs, then stop
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.train = _button("Train", "trainButton", "Start or pause training (Space)")
-        self.step = _button("Step", "stepButton", "Train one epoch")
-        self.reset = _button("Reset", "resetButton", "New weights from the same seed: a reset is reproducible")
-        self.new_seed = _button("New seed", "newSeedButton", "Reset with the next seed (new weights, new split)")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        for b in (self.train, self.step, self.reset, self.new_seed):
-            row.addWidget(b)
+        self.step = _button("Step", "stepButton", "Train one epoch (Ctrl+.)")
+        self.reset = _button("Reset", "resetButton", "New weights from the same seed: a reset is reproducible (Ctrl+R)")
+        self.new_seed = _button(
+            "New seed", "newSeedButton", "Reset with the next seed: new weights and a new train/test split"
+        )
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for i, b in enumerate((self.train, self.step, self.reset, self.new_seed)):
+            grid.addWidget(b, 0, i)
+        self.speed = QComboBox()
+        self.speed.setObjectName("speed")
+        for label, value in SPEEDS:
+            self.speed.addItem(label, value)
+        self.speed.setToolTip(
+            "How fast training runs. Slow motion trains a few epochs a second so you can watch the boundary "
+            "bend; full speed trains as fast as the computer can."
+        )
+        self.speed.activated.connect(lambda i: self.speedRequested.emit(self.speed.itemData(i) or None))
+        self.epochs = QSpinBox()
+        self.epochs.setObjectName("trainEpochs")
+        self.epochs.setRange(1, 1_000_000)
+        self.epochs.setValue(100)
+        self.epochs.setSuffix(" epochs")
+        self.epochs.setToolTip("How many epochs 'Train N' trains before it stops by itself")
+        self.train_n = _button("Train N", "trainNButton", "Train this many epochs, then stop (Ctrl+Shift+.)")
+        self.train_n.clicked.connect(lambda: self.epochsRequested.emit(self.epochs.value()))
+        grid.addWidget(self.speed, 1, 0, 1, 2)
+        grid.addWidget(self.epochs, 1, 2)
+        grid.addWidget(self.train_n, 1, 3)
 
     def show_running(self, running: bool) -> None:
         self.train.setText("Pause" if running else "Train")
+
+    def change_speed(self, step: int) -> None:
+        """One notch faster (+1) or slower (-1) than now."""
+        order = sorted((v for _, v in SPEEDS), key=lambda v: v or math.inf)  # slowest first, full speed last
+        now = order.index(self.speed.currentData())
+        speed = order[max(0, min(len(order) - 1, now + step))]
+        self.show_speed(speed)
+        self.speedRequested.emit(speed or None)
+
+    def show_speed(self, speed: float | None) -> None:
+        index = self.speed.findData(float(speed or 0.0))
+        if index >= 0:
+            self.speed.setCurrentIndex(index)
 
 
 class Notices(QWidget):
     """Two separate places: the run's notices (one-off ones fade, a divergence explanation stays until the
     next run) and problems (a file that could not be opened, a failed save), which stay until dismissed
-    or replaced: the next frame can never hide a problem."""
+    or replaced: the next frame can never hide a problem.
+
+    They float over the top of the canvas (``attach_to``) instead of taking room in a layout, so a notice
+    never moves a control under the cursor nor grows the window."""
+
+    MARGIN = 8
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.setObjectName("notices")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
         self.problem = QLabel("")
         self.problem.setObjectName("problemLabel")
         self.problem.setWordWrap(True)
@@ -95,26 +156,64 @@ class Notices(QWidget):
         self.clear_problem()
         self.run.hide()
 
+    def attach_to(self, host: QWidget) -> None:
+        """Float over the top of ``host`` (the canvas), following its size."""
+        self.setParent(host)
+        host.installEventFilter(self)
+        self._place()
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self._place()
+        return False
+
+    def _place(self) -> None:
+        host = self.parentWidget()
+        if host is None:
+            return
+        showing = self.problem.isVisibleTo(self) or self.run.isVisibleTo(self)
+        self.setVisible(showing)
+        if not showing:
+            return
+        width = max(host.width() - 2 * self.MARGIN, 100)
+        self.layout().activate()
+        height = max(self.heightForWidth(width), self.minimumSizeHint().height())
+        self.setGeometry(self.MARGIN, self.MARGIN, width, height)
+        self.raise_()
+
     def show_problem(self, text: str) -> None:
         self.problem.setText(text)
         self.problem.show()
         self.dismiss.show()
+        self._place()
 
     def clear_problem(self) -> None:
         self.problem.setText("")
         self.problem.hide()
         self.dismiss.hide()
+        self._place()
 
     @property
     def problem_text(self) -> str:
-        return self.problem.text() if self.problem.isVisible() else ""
+        return self.problem.text() if self.problem.isVisibleTo(self) else ""
 
     @property
     def run_text(self) -> str:
-        return self.run.text() if self.run.isVisible() else ""
+        return self.run.text() if self.run.isVisibleTo(self) else ""
+
+    def show_run_notice(self, text: str) -> None:
+        """A one-off notice that fades (the window's own messages: "Suggested settings applied", ...)."""
+        if self._alert:
+            return  # a divergence explanation stays in place
+        self.run.setText(text)
+        self.run.show()
+        self._fade.start()
+        self._place()
 
     def show_status(self, status: Status) -> None:
         if status.alert:
+            if status.alert == self._alert and self.run.isVisibleTo(self):
+                return
             self._alert = status.alert
             self._fade.stop()
             self.run.setText(status.alert)
@@ -127,10 +226,14 @@ class Notices(QWidget):
         elif self._alert:  # the run that stopped has been continued or replaced
             self._alert = ""
             self.run.hide()
+        else:
+            return
+        self._place()
 
     def _faded(self) -> None:
         if not self._alert:
             self.run.hide()
+            self._place()
 
 
 class ProgressPanel(QGroupBox):
@@ -167,6 +270,22 @@ class ProgressPanel(QGroupBox):
             self.accuracy.setText(f"{fmt_pct(m.train_accuracy)} / {fmt_pct(m.test_accuracy)}")
 
 
+class StatusLine(QLabel):
+    """The run's state in the status bar ("Training… epoch 1,200"), apart from the bar's passing messages,
+    so a frame never overwrites a message the user has not read yet."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("statusLine")
+
+    def showMessage(self, text: str) -> None:  # noqa: N802 - the status bar's name, which it stands in for
+        if text != self.text():
+            self.setText(text)
+
+    def currentMessage(self) -> str:  # noqa: N802
+        return self.text()
+
+
 class DataPanel(QGroupBox):
     """Presets, the drawing class and eraser, undo/redo/clear, and the display choices."""
 
@@ -178,6 +297,11 @@ class DataPanel(QGroupBox):
         grid = QGridLayout(self)
         self.preset = QComboBox()
         self.preset.setObjectName("preset")
+        self.preset.setPlaceholderText("custom")  # shown when the points are not a preset as generated
+        self.preset.setToolTip(
+            "Pick a dataset: it loads at once as a new run (the old run goes to Runs; Undo brings the old "
+            "points back). Try circle first, then the spiral, which needs a deeper network."
+        )
         for name, (_, description) in PRESETS.items():
             self.preset.addItem(name, name)
             self.preset.setItemData(self.preset.count() - 1, description, TOOLTIP)
@@ -186,12 +310,17 @@ class DataPanel(QGroupBox):
         self.points.setRange(int(LIMITS.preset_points.low), int(LIMITS.preset_points.high))
         self.points.setValue(500)
         self.points.setSuffix(" points")
+        self.points.setToolTip("How many points a preset makes: more points, smoother but slower epochs")
         self.noise = QDoubleSpinBox()
         self.noise.setObjectName("presetNoise")
         self.noise.setRange(LIMITS.noise.low, LIMITS.noise.high)
         self.noise.setSingleStep(0.05)
         self.noise.setPrefix("noise ")
-        self.load = _button("Load preset", "loadPresetButton", "Replace the points with this preset")
+        self.noise.setToolTip(
+            "How far points stray from their class's shape. Try 0.3 and watch the test loss rise above the "
+            "train loss: the network starts to learn the noise (overfitting)."
+        )
+        self.load = _button("New sample", "loadPresetButton", "Load this preset again: a new sample of points")
         self.suggest = _button(
             "Suggest settings", "suggestButton", "Apply a network and learning rate that learn this data well"
         )
@@ -202,6 +331,7 @@ class DataPanel(QGroupBox):
 
         self.current_class = QComboBox()
         self.current_class.setObjectName("currentClass")
+        self.current_class.setToolTip("The class a left click adds (keys 1–9); a right click adds the other one")
         for k in range(MAX_CLASSES):
             self.current_class.addItem(f"{k + 1}: {CLASS_NAMES[k]}")
             self.current_class.setItemData(k, f"Class {k} (key {k + 1})", TOOLTIP)
@@ -217,8 +347,8 @@ class DataPanel(QGroupBox):
         row.addWidget(self.eraser)
         grid.addLayout(row, 2, 0, 1, 2)
 
-        self.undo = _button("Undo", "undoButton", "Nothing to undo")
-        self.redo = _button("Redo", "redoButton", "Nothing to redo")
+        self.undo = _button("Undo", "undoButton", NOTHING_TO_UNDO)
+        self.redo = _button("Redo", "redoButton", NOTHING_TO_REDO)
         self.clear = _button("Clear", "clearButton", "Remove every point (undoable)")
         row = QHBoxLayout()
         for b in (self.undo, self.redo, self.clear):
@@ -227,10 +357,15 @@ class DataPanel(QGroupBox):
 
         self.show_test = QCheckBox("Show test points")
         self.show_test.setObjectName("showTest")
+        self.show_test.setToolTip(
+            "Test points (dark outline) are never trained on: they show how well the network generalises"
+        )
         self.discretize = QCheckBox("Discretize")
         self.discretize.setObjectName("discretize")
+        self.discretize.setToolTip("Show hard class regions instead of the network's shaded confidence")
         self.log_scale = QCheckBox("Log scale loss")
         self.log_scale.setObjectName("logScale")
+        self.log_scale.setToolTip("A log loss axis shows the slow late progress a linear axis flattens")
         row = QHBoxLayout()
         for b in (self.show_test, self.discretize, self.log_scale):
             row.addWidget(b)
@@ -243,6 +378,7 @@ class DataPanel(QGroupBox):
         self._view = view
         self.show_view(view)
         self.load.clicked.connect(self._preset)
+        self.preset.activated.connect(self._preset)  # picking a preset loads it: one step
         self.current_class.currentIndexChanged.connect(lambda k: self._request(current_class=k))
         self.eraser.toggled.connect(lambda on: self._request(eraser=on))
         self.show_test.toggled.connect(lambda on: self._request(show_test=on))
@@ -252,8 +388,13 @@ class DataPanel(QGroupBox):
     def _request(self, **changes) -> None:
         self.viewRequested.emit(changes)
 
-    def _preset(self) -> None:
-        self.presetRequested.emit(self.preset.currentData(), self.points.value(), self.noise.value())
+    def _preset(self, *_) -> None:
+        if self.preset.currentIndex() >= 0:
+            self.presetRequested.emit(self.preset.currentData(), self.points.value(), self.noise.value())
+
+    def show_preset(self, name: str | None) -> None:
+        """Name the loaded preset, or "custom" (``None``) after an edit, a CSV or a session."""
+        self.preset.setCurrentIndex(self.preset.findData(name) if name else -1)
 
     def show_view(self, view: ViewState) -> None:
         """Show ``view`` without echoing it back as a request."""
@@ -283,8 +424,8 @@ class DataPanel(QGroupBox):
         )
         self.undo.setEnabled(bool(undo_label))
         self.redo.setEnabled(bool(redo_label))
-        self.undo.setToolTip(f"Undo {undo_label} (Ctrl+Z)" if undo_label else "Nothing to undo")
-        self.redo.setToolTip(f"Redo {redo_label} (Ctrl+Shift+Z)" if redo_label else "Nothing to redo")
+        self.undo.setToolTip(f"Undo {undo_label} (Ctrl+Z)" if undo_label else NOTHING_TO_UNDO)
+        self.redo.setToolTip(f"Redo {redo_label} (Ctrl+Shift+Z)" if redo_label else NOTHING_TO_REDO)
 
 
 def titled(title: str, widget: QWidget) -> QGroupBox:
@@ -294,24 +435,36 @@ def titled(title: str, widget: QWidget) -> QGroupBox:
 
 
 def main_layout(column, canvas: QWidget, loss_plot: QWidget) -> QWidget:
-    """The control column on the left; the canvas over the loss plot on the right, split 3:1."""
+    """The control column on the left, in a scroll area of fixed width (it scrolls when the window is short,
+    so no control is ever squeezed); the canvas over the loss plot on the right, split 3:1."""
     side = QWidget()
+    side.setObjectName("controlColumn")
     layout = QVBoxLayout(side)
     for part in column:
         layout.addWidget(part)
     layout.addStretch(1)
-    side.setMinimumWidth(360)
-    side.setMaximumWidth(440)
-    canvas.setMinimumSize(380, 320)
-    loss_plot.setMinimumHeight(120)
+    scroll = QScrollArea()
+    scroll.setObjectName("controlScroll")
+    scroll.setWidget(side)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    bar = scroll.verticalScrollBar().sizeHint().width()
+    scroll.setFixedWidth(max(COLUMN_WIDTH, side.minimumSizeHint().width()) + bar)
+    scroll.setMinimumHeight(120)
+    canvas.setMinimumSize(320, 240)
+    loss_plot.setMinimumHeight(110)
     right = QSplitter(Qt.Orientation.Vertical)
+    right.setObjectName("plotSplitter")
+    right.setChildrenCollapsible(False)
     right.addWidget(canvas)
     right.addWidget(loss_plot)
     right.setStretchFactor(0, 3)
     right.setStretchFactor(1, 1)
     central = QWidget()
     row = QHBoxLayout(central)
-    row.addWidget(side)
+    row.setContentsMargins(4, 4, 4, 4)
+    row.addWidget(scroll)
     row.addWidget(right, 1)
     return central
 

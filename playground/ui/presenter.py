@@ -79,7 +79,7 @@ class FramePresenter(QObject):
             self.status_bar.showMessage(f"Training… epoch {status.epoch:,}")
         elif status.epoch:
             self.status_bar.showMessage(f"Paused at epoch {status.epoch:,}")
-        elif not self.status_bar.currentMessage():
+        else:
             self.status_bar.showMessage("Ready: press Train")
 
     def _add_losses(self, frame: Frame) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Slot
 
-from ..data import make_preset
+from ..data import Dataset, make_preset
 from ..training.commands import NewRun
 from .data_model import DatasetModel
 from .state_model import StateModel
@@ -20,12 +20,20 @@ class PresetActions(QObject):
         self.state = state
         self.notify = notify
         self.origin: str | None = None  # the preset the data came from, for suggested settings
+        self.loaded: Dataset | None = None  # the points as that preset made them (edited, they are "custom")
+
+    def loaded_name(self, dataset: Dataset) -> str | None:
+        """The preset these points are, as generated; None for custom points (edited, a CSV, a session)."""
+        return self.origin if dataset is self.loaded else None
+
+    def remember(self, name: str, dataset: Dataset) -> None:
+        self.origin, self.loaded = name, dataset
 
     @Slot(str, int, float)
     def load(self, name: str, n_points: int, noise: float) -> None:
         """Load a preset as a new run (the old one goes to Runs); one undo brings the old points back."""
         ds = make_preset(name, n_points, noise, seed=self.state.config.seed)
-        self.origin = name
+        self.remember(name, ds)
         self.thread.send(NewRun(ds, self.state.config))
         self.model.replace(ds, f"load {name}")
 

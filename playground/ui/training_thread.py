@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, QThread
 from ..data import Dataset
 from ..training import TrainConfig
 from ..training.live import SavedState
+from .gui_gc import collect_on_gui_thread
 from .worker import TrainingWorker
 
 
@@ -30,6 +31,7 @@ class TrainingThread(QObject):
 
     def start(self) -> None:
         assert self._thread is not None
+        collect_on_gui_thread()  # never let Python's collector free Qt objects on the training thread
         self._thread.start()
 
     @property
@@ -51,6 +53,11 @@ class TrainingThread(QObject):
         self.worker.stop()
         thread.quit()
         thread.wait()
+
+    def pending_requests(self) -> list:
+        """Once stopped: the state requests (saves) the worker never answered."""
+        assert self._thread is None, "stop() first"
+        return self.worker.pending_requests()
 
     def final_state(self) -> SavedState:
         """The trainer's state once the thread has stopped (for the save on quit)."""

@@ -20,7 +20,7 @@ from ..training.commands import RequestState, Stop
 from ..training.config import TrainConfig
 from ..training.frame import FrameBuilder
 from ..training.live import LiveRun
-from ..training.trainer import TrainState
+from ..training.trainer import TrainingStopped, TrainState
 
 IDLE_WAIT = 0.25  # seconds an idle worker waits for a command before looking at the stop flag again
 
@@ -59,22 +59,39 @@ class TrainingWorker(QObject):
     @Slot()
     def run(self) -> None:
         try:
+            self.live.trainer.should_stop = self.stop_event.is_set
             self._emit()
             next_emit = time.perf_counter() + self.interval
             while not self.stop_event.is_set():
                 try:
                     next_emit = self._iteration(next_emit)
+                except TrainingStopped:  # the window is closing: a long epoch was abandoned
+                    break
                 except Exception as exc:  # a bug must not silently kill training
                     self._recover(exc)
+        except TrainingStopped:  # closed during the first frame
+            pass
         finally:
             self.finished.emit()
 
+    def pending_requests(self) -> list[RequestState]:
+        """Once the thread has stopped: the state requests it never answered (saves asked for just before
+        quitting), for the caller to answer from the final state."""
+        pending = []
+        while not self.commands.empty():
+            cmd = self.commands.get_nowait()
+            if isinstance(cmd, RequestState):
+                pending.append(cmd)
+        return pending
+
     def _iteration(self, next_emit: float) -> float:
         live = self.live
-        dirty = self._drain(block=not live.busy)
+        wait = live.wait_time()  # slow motion: sleep on the queue until the next epoch is due
+        dirty = self._drain(block=not live.busy or wait > 0, timeout=min(wait, IDLE_WAIT) if live.busy else IDLE_WAIT)
         if self.stop_event.is_set():
             return next_emit
         was_busy = live.busy
+        live.trainer.should_stop = self.stop_event.is_set  # a long epoch looks at it between chunks
         live.advance(record=time.perf_counter() >= next_emit and self.builder.insight_due(live))
         if was_busy and not live.busy:
             dirty = True  # a step, the epoch limit, a divergence or the sweep's end: show it now
@@ -88,14 +105,14 @@ class TrainingWorker(QObject):
                 next_emit = now + self.interval
         return next_emit
 
-    def _drain(self, block: bool) -> bool:
+    def _drain(self, block: bool, timeout: float = IDLE_WAIT) -> bool:
         """Apply every queued command; when idle, wait for one. True if anything was applied."""
         dirty = False
         while True:
             if not block and self.commands.empty():  # the common case, without raising queue.Empty
                 return dirty
             try:
-                cmd = self.commands.get(timeout=IDLE_WAIT) if block else self.commands.get_nowait()
+                cmd = self.commands.get(timeout=timeout) if block else self.commands.get_nowait()
             except queue.Empty:
                 return dirty
             block = False

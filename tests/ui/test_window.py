@@ -202,7 +202,7 @@ def test_divergence_explains_and_train_continues_from_the_last_good_weights(wind
     assert "learning rate" in text.lower() and "10" in text
     assert not window.is_training
     assert window.canvas.surface.image is not None  # the picture did not go blank
-    assert "diverged" in window.statusBar().currentMessage()
+    assert "diverged" in window.status_line.text()
     assert "rolled back" in text
     stopped = window.epoch
     window.controls.learning_rate.setValue(0.03)
