@@ -108,6 +108,13 @@ class CancelSweep:
 
 
 @dataclass(frozen=True)
+class DeleteRuns:
+    """Forget these finished runs (``RunRecord`` objects, matched by identity)."""
+
+    runs: tuple
+
+
+@dataclass(frozen=True)
 class RequestState:
     """Ask for the trainer's state (weights, optimizer, history) to save or export it."""
 
@@ -135,6 +142,7 @@ Command = (
     | SetWeight
     | Sweep
     | CancelSweep
+    | DeleteRuns
     | RequestState
     | Stop
 )

@@ -16,6 +16,7 @@ from ..data import Dataset
 from .commands import (
     Apply,
     CancelSweep,
+    DeleteRuns,
     Load,
     NewRun,
     Pause,
@@ -207,6 +208,9 @@ class LiveRun:
                 self._sweep = _SweepJob(list(runs), epochs, len(runs))
             case CancelSweep():
                 self._cancel_sweep()
+            case DeleteRuns(runs=gone):
+                doomed = {id(r) for r in gone}
+                self.set_runs([r for r in self.runs if id(r) not in doomed])
             case _:
                 raise TypeError(f"not a live-run command: {cmd!r}")
 

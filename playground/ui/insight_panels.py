@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
-from ..training.commands import SetWeight, Sweep, Views
+from ..training.commands import DeleteRuns, SetWeight, Sweep, Views
 from ..training.frame import Frame
 from .insight_views import HealthView, HiddenSpaceView, RunsView
 from .network_view import NetworkView
@@ -68,6 +68,8 @@ class InsightPanels(QObject):
         self.network.weightEdited.connect(self.set_weight)
         self.hidden.choiceChanged.connect(self.send_views)
         self.runs.sweepRequested.connect(self._sweep)
+        self.runs.deleteRequested.connect(lambda runs: self.thread.send(DeleteRuns(runs)))
+        self.runs.applyRequested.connect(state.set_config)
         self.runs.sweep_button.clicked.connect(lambda: self.runs.request_sweep(self.state.config))
 
     def _with_readout(self, view) -> QWidget:

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPen, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -26,6 +27,8 @@ from ..training.insight import HealthHistory, findings
 from ..training.palette import CLASS_COLORS
 from ..training.runs import SWEEPABLE, RunRecord, parse_sweep_values, sweep_config
 
+DIVERGED_COLOR = (213, 94, 0)
+LINE_STYLES = [Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine, Qt.PenStyle.DashDotLine]
 LAYER_COLORS = [
     (0, 114, 178),
     (213, 94, 0),
@@ -217,6 +220,8 @@ class RunsView(QWidget):
     """Finished runs with their settings and results; checked runs' loss curves overlaid; sweeps."""
 
     sweepRequested = Signal(object, int)  # [(label, config), ...], epochs
+    deleteRequested = Signal(object)  # a tuple of RunRecords to forget
+    applyRequested = Signal(object)  # a TrainConfig to use
 
     COLUMNS = ["", "Run", "Settings", "Train loss", "Test loss", "Train acc", "Test acc", "Epochs", "Time"]
     MAX_OVERLAY = 8  # curves overlaid at once: new runs start unticked beyond this, so drawing stays cheap
@@ -241,8 +246,27 @@ class RunsView(QWidget):
         self.plot.setLabel("bottom", "epoch")
         self.plot.setLabel("left", "train loss")
         self.plot.setLogMode(y=True)
-        self.legend = self.plot.addLegend(offset=(-10, 10))
-        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.plot, 1)  # no legend inside the plot: the table's rows show each curve's pen
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setObjectName("deleteRunsButton")
+        self.delete_button.setToolTip("Forget the selected runs (Delete)")
+        self.apply_button = QPushButton("Apply these settings")
+        self.apply_button.setObjectName("applyRunSettingsButton")
+        self.apply_button.setToolTip("Use the selected run's settings for the network (resets it if the shape differs)")
+        for b in (self.delete_button, self.apply_button):
+            b.setEnabled(False)
+        actions = QHBoxLayout()
+        actions.addWidget(self.delete_button)
+        actions.addWidget(self.apply_button)
+        actions.addStretch(1)
+        layout.addLayout(actions)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.delete_button.clicked.connect(self._delete)
+        self.apply_button.clicked.connect(self._apply)
+        delete_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
+        delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_key.activated.connect(self._delete)
         self.parameter = QComboBox()
         self.parameter.setObjectName("sweepParameter")
         for key, (label, _) in SWEEPABLE.items():
@@ -296,41 +320,41 @@ class RunsView(QWidget):
         return True
 
     def set_runs(self, runs) -> None:
-        """Show these runs (the training thread keeps them: it only appends, drops the oldest, or replaces
-        the list when a session is opened). Rows already shown keep their ticks; new runs are ticked while
-        fewer than ``MAX_OVERLAY`` curves are overlaid; a replaced list starts unticked."""
+        """Show these runs; the training thread keeps them (it appends, drops the oldest, deletes on request,
+        or replaces the list when a session is opened). Runs already shown keep their ticks. New runs are
+        ticked (the oldest ticked curve makes room past ``MAX_OVERLAY``); a replaced list starts unticked."""
         runs = list(runs)
-        first = next((k for k, r in enumerate(self.runs) if runs and r is runs[0]), None)
-        if not self.runs:
-            first = 0
-        kept = self.runs[first:] if first is not None else []
-        if first is None or any(a is not b for a, b in zip(kept, runs, strict=False)):
-            self.table.setRowCount(0)
-            self.runs.clear()
-            for run in runs:
-                self._append(run, checked=False)
-        else:
-            self.table.blockSignals(True)
-            for _ in range(first):
-                self.table.removeRow(0)
-            self.table.blockSignals(False)
-            del self.runs[:first]
-            for run in runs[len(kept) :]:
-                self._append(run, checked=True)
+        ticked = {id(self.runs[r]) for r in self.checked()}
+        shown = {id(r) for r in self.runs}
+        replaced = bool(self.runs) and not any(id(r) in shown for r in runs)
+        self.runs = []
+        self.table.blockSignals(True)
+        self.table.setRowCount(0)
+        for run in runs:
+            new = id(run) not in shown
+            self._append(run, checked=(id(run) in ticked) or (new and not replaced))
+        order = [r for r in self.checked() if id(self.runs[r]) in ticked] + [
+            r for r in self.checked() if id(self.runs[r]) not in ticked
+        ]
+        for row in order[: max(0, len(order) - self.MAX_OVERLAY)]:  # the oldest ticked make room
+            self.set_checked(row, False)
+        self.table.blockSignals(False)
+        if len(runs) <= 20:  # later rows rarely change the column widths; measuring all rows costs O(n)
+            self.table.resizeColumnsToContents()
         self._redraw()
 
     def _append(self, run: RunRecord, checked: bool) -> None:
-        self.table.blockSignals(True)
-        checked = checked and len(self.checked()) < self.MAX_OVERLAY
-        self.runs.append(run)
         row = self.table.rowCount()
+        self.runs.append(run)
         self.table.insertRow(row)
         box = QTableWidgetItem()
-        box.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+        box.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
         box.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        box.setIcon(_pen_icon(self.pen(row)))  # the table is the legend: each row shows its curve's pen
         self.table.setItem(row, 0, box)
+        diverged = "diverged" in run.label
         cells = [
-            run.label or f"run {row + 1}",
+            ("⚠ " if diverged else "") + (run.label or f"run {row + 1}"),
             run.summary(),
             fmt_number(run.train_loss),
             fmt_number(run.test_loss),
@@ -342,10 +366,16 @@ class RunsView(QWidget):
         for col, text in enumerate(cells, start=1):
             item = QTableWidgetItem(text)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            if diverged:
+                item.setForeground(QColor(*DIVERGED_COLOR))
+                item.setToolTip("This run diverged: its loss became infinite or shot up and stayed there.")
             self.table.setItem(row, col, item)
-        self.table.blockSignals(False)
-        if row < 20:  # later rows rarely change the column widths; measuring all rows each time costs O(n)
-            self.table.resizeColumnsToContents()
+
+    def pen(self, row: int) -> QPen:
+        """Row ``row``'s curve: eight colours, then the same colours dashed, dotted, ... (stable per run)."""
+        color = LAYER_COLORS[row % 8]
+        style = LINE_STYLES[(row // 8) % len(LINE_STYLES)]
+        return pg.mkPen(color, width=2, style=style)
 
     def checked(self) -> list[int]:
         return [r for r in range(self.table.rowCount()) if self.table.item(r, 0).checkState() == Qt.CheckState.Checked]
@@ -353,22 +383,44 @@ class RunsView(QWidget):
     def set_checked(self, row: int, on: bool) -> None:
         self.table.item(row, 0).setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
 
+    def selected(self) -> list[RunRecord]:
+        rows = sorted({index.row() for index in self.table.selectedIndexes()})
+        return [self.runs[r] for r in rows if r < len(self.runs)]
+
+    def _delete(self) -> None:
+        chosen = self.selected()
+        if chosen:
+            self.deleteRequested.emit(tuple(chosen))
+
+    def _apply(self) -> None:
+        chosen = self.selected()
+        if len(chosen) == 1:
+            self.applyRequested.emit(chosen[0].config)
+
+    def _selection_changed(self) -> None:
+        n = len(self.selected())
+        self.delete_button.setEnabled(n > 0)
+        self.apply_button.setEnabled(n == 1)
+
     def _redraw(self, *_):
         self.plot.clear()
-        self.legend.clear()
-        for k, row in enumerate(self.checked()):
+        for row in self.checked():
             run = self.runs[row]
-            color = LAYER_COLORS[k % len(LAYER_COLORS)]
             ok = np.isfinite(run.curve_losses) & (run.curve_losses > 0)
-            self.plot.plot(
-                run.curve_epochs[ok],
-                run.curve_losses[ok],
-                pen=pg.mkPen(color, width=2),
-                name=self.table.item(row, 1).text(),
-            )
+            self.plot.plot(run.curve_epochs[ok], run.curve_losses[ok], pen=self.pen(row))
 
     def overlaid(self) -> int:
         return len([i for i in self.plot.listDataItems()])
+
+
+def _pen_icon(pen: QPen) -> QIcon:
+    picture = QPixmap(28, 12)
+    picture.fill(QColor(0, 0, 0, 0))
+    painter = QPainter(picture)
+    painter.setPen(pen)
+    painter.drawLine(2, 6, 26, 6)
+    painter.end()
+    return QIcon(picture)
 
 
 def fmt_number(v: float, pct: bool = False) -> str:

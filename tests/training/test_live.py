@@ -188,3 +188,16 @@ def test_frames_carry_the_runs_only_when_they_changed():
     live.handle(Reset())
     assert len(builder.build(live).runs) == 1
     assert builder.build(live).runs is None
+
+
+def test_delete_runs_forgets_exactly_those():
+    from playground.training.commands import DeleteRuns
+
+    live = _live()
+    for _ in range(3):
+        _train(live, 2)
+        live.handle(Reset())
+    first, second, third = live.runs
+    live.runs_changed = False
+    live.handle(DeleteRuns((second,)))
+    assert live.runs == [first, third] and live.runs_changed

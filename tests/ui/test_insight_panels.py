@@ -161,3 +161,44 @@ def test_runs_are_kept_compared_swept_and_saved(qtbot, tmp_path):
     qtbot.waitUntil(lambda: other.insight.runs.table.rowCount() == 3, timeout=5000)
     w.shutdown()
     other.shutdown()
+
+
+def test_runs_can_be_deleted_applied_and_stay_distinct_past_eight(qtbot):
+    from playground.training.commands import Sweep
+
+    w = _window(qtbot, make_preset("xor", 100, 0.0), TrainConfig(hidden=(3,)), panels=("runs",))
+    runs = w.insight.runs
+    base = w.config
+    sweep = tuple((f"lr {lr}", base.with_changes(learning_rate=lr)) for lr in (0.001, 0.002, 0.003, 0.01, 0.02))
+    w.thread.send(Sweep(sweep + tuple((f"b{k}", base.with_changes(batch_size=k)) for k in range(1, 6)), 3))
+    qtbot.waitUntil(lambda: runs.table.rowCount() == 10, timeout=15000)
+    assert runs.overlaid() == runs.MAX_OVERLAY  # the newest eight are ticked
+    assert runs.checked() == list(range(2, 10))
+    pens = [runs.pen(r) for r in range(10)]
+    assert len({(p.color().name(), p.style()) for p in pens}) == 10  # past eight, dashed instead of repeated
+    runs.table.selectRow(0)
+    assert runs.apply_button.isEnabled()
+    runs.apply_button.click()
+    qtbot.waitUntil(lambda: w.config.learning_rate == 0.001, timeout=3000)
+    runs.table.selectRow(1)
+    runs.delete_button.click()
+    qtbot.waitUntil(lambda: runs.table.rowCount() == 9, timeout=5000)
+    assert [r.label for r in runs.runs][:2] == ["lr 0.001", "lr 0.003"]
+    qtbot.waitUntil(lambda: len(w.thread.worker.live.runs) == 9, timeout=3000)
+    w.shutdown()
+
+
+def test_a_diverged_run_is_marked(qtbot):
+    w = _window(
+        qtbot,
+        make_preset("xor", 200, 0.0),
+        TrainConfig(hidden=(4,), activation="linear", optimizer="sgd", learning_rate=10.0),
+        panels=("runs",),
+    )
+    w.start_training()
+    qtbot.waitUntil(lambda: w.presenter.latest.status.diverged, timeout=10000)
+    w.buttons.reset.click()
+    runs = w.insight.runs
+    qtbot.waitUntil(lambda: runs.table.rowCount() == 1, timeout=5000)
+    assert runs.table.item(0, 1).text().startswith("⚠ diverged")
+    w.shutdown()
