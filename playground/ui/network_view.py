@@ -13,6 +13,7 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPainterPathStroker, QPen, QPixmap
 from PySide6.QtWidgets import (
+    QGraphicsItem,
     QGraphicsLineItem,
     QGraphicsPixmapItem,
     QGraphicsRectItem,
@@ -31,6 +32,8 @@ COLUMN = 110
 ROW = 44
 POSITIVE = QColor(*CLASS_COLORS[1])
 NEGATIVE = QColor(*CLASS_COLORS[0])
+HIGHLIGHT = QColor(20, 20, 20)
+READABLE = QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations  # text keeps its size when fitted small
 
 
 class _Node(QGraphicsPixmapItem):
@@ -65,7 +68,8 @@ class _Link(QGraphicsLineItem):
         stroker = QPainterPathStroker()
         stroker.setWidth(6)
         self._shape = stroker.createStroke(path)  # computed once: Qt asks for it on every repaint and hover
-        self._style = None
+        self._style: tuple | None = None
+        self.highlighted = False
 
     def shape(self):  # a wider target than the hairline, so thin links can be hovered and clicked
         return self._shape
@@ -74,9 +78,24 @@ class _Link(QGraphicsLineItem):
         style = (positive, round(width * 4) / 4)  # repaint only when the link visibly changes
         if style != self._style:
             self._style = style
+            self._apply_pen()
+
+    def set_highlighted(self, on: bool) -> None:
+        """The hovered link is drawn dark and wide above the others, so it can be told apart in a dense net."""
+        if on != self.highlighted:
+            self.highlighted = on
+            self.setZValue(1 if on else -1)
+            self._apply_pen()
+
+    def _apply_pen(self) -> None:
+        positive, width = self._style or (True, 1.0)
+        if self.highlighted:
+            pen = QPen(HIGHLIGHT)
+            pen.setWidthF(width + 2.5)
+        else:
             pen = QPen(POSITIVE if positive else NEGATIVE)
-            pen.setWidthF(style[1])
-            self.setPen(pen)
+            pen.setWidthF(width)
+        self.setPen(pen)
 
     def hoverEnterEvent(self, event):
         self.view.set_hovered(("link", self.layer, self.i, self.j))
@@ -134,6 +153,8 @@ class NetworkView(QGraphicsView):
         self._nodes.clear()
         self._links.clear()
         self._sizes = list(sizes)
+        # Many layers are fitted small: short names then, so the fixed-size labels do not run into each other.
+        long = len(sizes) <= 5
         for layer in range(len(sizes) - 1):
             for i in range(self._shown(sizes[layer])):
                 for j in range(self._shown(sizes[layer + 1])):
@@ -149,7 +170,7 @@ class NetworkView(QGraphicsView):
                     box.setBrush(QBrush(QColor(245, 245, 245)))
                     box.setToolTip(f"input x{i + 1}")
                     scene.addItem(box)
-                    text = QGraphicsSimpleTextItem(f"x{i + 1}")
+                    text = _label(f"x{i + 1}")
                     text.setPos(p.x() - 7, p.y() - 8)
                     scene.addItem(text)
                     continue
@@ -158,13 +179,15 @@ class NetworkView(QGraphicsView):
                 scene.addItem(node)
                 self._nodes[(layer, i)] = node
             if size > MAX_SHOWN:
-                more = QGraphicsSimpleTextItem(f"+{size - MAX_SHOWN} more")
+                more = _label(f"+{size - MAX_SHOWN} more" if long else f"+{size - MAX_SHOWN}")
+                more.setToolTip(f"{size - MAX_SHOWN} more neurons in this layer are not drawn")
                 bottom = self._position(layer, MAX_SHOWN - 1)
                 more.setPos(bottom.x() - 24, bottom.y() + NODE / 2 + 2)
                 scene.addItem(more)
         for layer in range(len(sizes)):
-            label = "input" if layer == 0 else "output" if layer == len(sizes) - 1 else f"layer {layer}"
-            text = QGraphicsSimpleTextItem(label)
+            hidden = f"layer {layer}" if long else f"L{layer}"
+            label = ("input" if long else "in") if layer == 0 else ("output" if long else "out")
+            text = _label(label if layer in (0, len(sizes) - 1) else hidden)
             top = self._position(layer, 0)
             text.setPos(top.x() - 20, top.y() - NODE / 2 - 20)
             scene.addItem(text)
@@ -209,8 +232,15 @@ class NetworkView(QGraphicsView):
     # -- reading and editing ---------------------------------------------------------------------
 
     def set_hovered(self, target) -> None:
-        self._hovered = target
+        previous, self._hovered = self._hovered, target
+        for key in (previous, target):
+            if key is not None and key[0] == "link" and key[1:] in self._links:
+                self._links[key[1:]].set_highlighted(key is target)
         self._refresh_readout()
+
+    def hovered_link(self):
+        """The (layer, i, j) of the highlighted link, or None."""
+        return next((key for key, link in self._links.items() if link.highlighted), None)
 
     def _refresh_readout(self) -> None:
         target = self._hovered
@@ -257,3 +287,9 @@ class NetworkView(QGraphicsView):
 
     def node_items(self):
         return self._nodes
+
+
+def _label(text: str) -> QGraphicsSimpleTextItem:
+    item = QGraphicsSimpleTextItem(text)
+    item.setFlag(READABLE)
+    return item

@@ -202,3 +202,24 @@ def test_a_diverged_run_is_marked(qtbot):
     qtbot.waitUntil(lambda: runs.table.rowCount() == 1, timeout=5000)
     assert runs.table.item(0, 1).text().startswith("⚠ diverged")
     w.shutdown()
+
+
+def test_a_wide_deep_network_stays_readable_and_the_hovered_link_stands_out(qtbot):
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QGraphicsSimpleTextItem
+
+    w = _window(qtbot, config=TrainConfig(hidden=(64,) * 6, activation="relu", init="he"))
+    view = w.insight.network
+    qtbot.waitUntil(lambda: w.presenter.drawn.network is not None and len(view.node_items()) > 0, timeout=10000)
+    labels = [item for item in view.scene().items() if isinstance(item, QGraphicsSimpleTextItem)]
+    assert labels and view.transform().m11() < 0.8  # fitted small ...
+    for item in labels:  # ... yet every label keeps a readable size
+        height = item.deviceTransform(view.viewportTransform()).mapRect(item.boundingRect()).height()
+        assert height >= 10, (item.text(), height)
+    key, link = next(iter(view.link_items().items()))
+    QTest.mouseMove(view.viewport(), view.mapFromScene(link.line().center()))
+    qtbot.waitUntil(lambda: view.hovered_link() is not None, timeout=3000)
+    hovered = view.link_items()[view.hovered_link()]
+    assert hovered.zValue() > 0 and hovered.pen().color().name() == "#141414"
+    assert "weight" in w.insight.readout.text()
+    w.shutdown()
