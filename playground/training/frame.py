@@ -137,7 +137,7 @@ class FrameBuilder:
         if now - t0 >= RATE_WINDOW or trainer.epoch < e0:
             self._rate = max(trainer.epoch - e0, 0) / max(now - t0, 1e-9)
             self._rate_mark = (now, trainer.epoch)
-        busy = live.running or live.sweeping
+        busy = live.running or live.sweeping or live.steps_left > 0  # Train N counts as training
         metrics = trainer.evaluate() if trainer.n_train or trainer.X_test.shape[0] else None
         epochs, train = live.take_losses()
         test_epoch = None

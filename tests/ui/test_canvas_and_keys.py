@@ -238,6 +238,18 @@ def test_train_n_epochs_stops_by_itself(window, qtbot):
     assert window.epoch == 37 and not window.is_training
 
 
+def test_train_n_epochs_reads_pause_while_it_runs_and_pause_stops_it(window, qtbot):
+    window.buttons.speed.setCurrentIndex(window.buttons.speed.findData(10.0))  # slow enough to press Pause
+    window.buttons.epochs.setValue(500)
+    qtbot.mouseClick(window.buttons.train_n, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.epoch >= 2 and window.buttons.train.text() == "Pause", timeout=5000)
+    qtbot.mouseClick(window.buttons.train, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.is_training and window.buttons.train.text() == "Train", timeout=5000)
+    stopped = window.epoch
+    qtbot.wait(500)
+    assert window.epoch == stopped < 500
+
+
 def test_picking_a_preset_loads_it_and_the_combo_names_what_is_loaded(window, qtbot):
     combo = window.data_panel.preset
     assert combo.currentIndex() == -1  # the window was given its points: "custom"
