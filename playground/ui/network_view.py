@@ -11,7 +11,17 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPainterPathStroker, QPen, QPixmap
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPen,
+    QPixmap,
+    QTransform,
+)
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsLineItem,
@@ -170,8 +180,7 @@ class NetworkView(QGraphicsView):
                     box.setBrush(QBrush(QColor(245, 245, 245)))
                     box.setToolTip(f"input x{i + 1}")
                     scene.addItem(box)
-                    text = _label(f"x{i + 1}")
-                    text.setPos(p.x() - 7, p.y() - 8)
+                    text = _label(f"x{i + 1}", QPointF(p.x() - NODE / 2, p.y()), vertical=0.5, horizontal=1.0)
                     scene.addItem(text)
                     continue
                 node = _Node(self, layer, i)
@@ -179,19 +188,25 @@ class NetworkView(QGraphicsView):
                 scene.addItem(node)
                 self._nodes[(layer, i)] = node
             if size > MAX_SHOWN:
-                more = _label(f"+{size - MAX_SHOWN} more" if long else f"+{size - MAX_SHOWN}")
+                more = _label(f"+{size - MAX_SHOWN} more" if long else f"+{size - MAX_SHOWN}", vertical=0.0)
                 more.setToolTip(f"{size - MAX_SHOWN} more neurons in this layer are not drawn")
                 bottom = self._position(layer, MAX_SHOWN - 1)
-                more.setPos(bottom.x() - 24, bottom.y() + NODE / 2 + 2)
+                more.setPos(bottom.x(), bottom.y() + NODE / 2 + 2)
                 scene.addItem(more)
         for layer in range(len(sizes)):
             hidden = f"layer {layer}" if long else f"L{layer}"
             label = ("input" if long else "in") if layer == 0 else ("output" if long else "out")
-            text = _label(label if layer in (0, len(sizes) - 1) else hidden)
+            text = _label(label if layer in (0, len(sizes) - 1) else hidden, vertical=1.0)
             top = self._position(layer, 0)
-            text.setPos(top.x() - 20, top.y() - NODE / 2 - 20)
+            text.setPos(top.x(), top.y() - NODE / 2 - 4)
             scene.addItem(text)
-        self.setSceneRect(scene.itemsBoundingRect().adjusted(-10, -10, 10, 10))
+        # The labels keep their pixel size, so the scene's own bounds do not know how far they reach: leave
+        # room for half a label beside the outer columns and a line above and below.
+        first, last = self._position(0, 0), self._position(len(sizes) - 1, 0)
+        rows = max(self._shown(n) for n in sizes)
+        self.setSceneRect(
+            QRectF(first.x() - 70, -(rows - 1) * ROW / 2 - 60, last.x() - first.x() + 140, (rows - 1) * ROW + 120)
+        )
         self.fitInView(self.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
 
     def resizeEvent(self, event):
@@ -289,7 +304,16 @@ class NetworkView(QGraphicsView):
         return self._nodes
 
 
-def _label(text: str) -> QGraphicsSimpleTextItem:
+def _label(
+    text: str, at: QPointF | None = None, vertical: float = 1.0, horizontal: float = 0.5
+) -> QGraphicsSimpleTextItem:
+    """A label of fixed pixel size at ``at``: ``vertical`` 1 puts it above the position, 0.5 centres it, 0
+    puts it below; ``horizontal`` 0.5 centres it, 1 ends it a few pixels left of the position."""
     item = QGraphicsSimpleTextItem(text)
     item.setFlag(READABLE)
+    box = item.boundingRect()
+    dx = -box.width() / 2 if horizontal == 0.5 else -box.width() - 3
+    item.setTransform(QTransform.fromTranslate(dx, -box.height() * vertical))
+    if at is not None:
+        item.setPos(at)
     return item
