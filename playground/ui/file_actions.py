@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import stat
 import threading
 import time
 import traceback
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QTimer, Slot
@@ -20,6 +24,7 @@ from .session_controller import SessionController
 OPEN_FILTER = "Sessions and datasets (*.json *.csv);;Sessions (*.json);;CSV files (*.csv);;All files (*)"
 QUICK_OPEN_S = 0.02  # a file read faster than this opens without the "Opening…" notice
 MAX_MESSAGE = 500  # characters of a refusal shown
+PROCESS_BYTES = 4 * 2**20  # files from this size are decoded in a separate process (see _read_elsewhere)
 
 
 class FileActions(QObject):
@@ -89,7 +94,7 @@ class FileActions(QObject):
 
         def work() -> None:
             try:
-                box["result"] = read(path)
+                box["result"] = _read_elsewhere(read, path)
             except (DatasetError, SessionError) as exc:
                 box["refusal"] = quote(str(exc), MAX_MESSAGE, marks=False)
             except MemoryError:
@@ -231,6 +236,27 @@ def dropped_path(mime) -> str:
         if url.isLocalFile() and url.toLocalFile().lower().endswith((".csv", ".json")):
             return url.toLocalFile()
     return ""
+
+
+def _read_elsewhere(read, path: str):
+    """``read(path)``; for a big regular file in a separate process. Decoding a 30 MB JSON document or a
+    million CSV rows holds the GIL for seconds in one C call, which would freeze the GUI thread even though
+    the reading runs on another thread; a process has its own interpreter."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return read(path)  # ``read`` says what is wrong
+    if not stat.S_ISREG(st.st_mode) or st.st_size < PROCESS_BYTES:
+        return read(path)
+    try:
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        future = pool.submit(read, path)
+    except Exception:  # noqa: BLE001 - no process to be had (e.g. an embedding app without a main guard)
+        return read(path)
+    try:
+        return future.result()
+    finally:
+        pool.shutdown(wait=False)
 
 
 def _describe_autosave(path: Path) -> str:
