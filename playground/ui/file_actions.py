@@ -11,7 +11,7 @@ import traceback
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QTimer, Slot
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QWidget
 
@@ -44,7 +44,6 @@ class FileActions(QObject):
         self.recover_action = QAction("Recover…", window)
         self.recover_action.setObjectName("recoverAction")
         self.recover_action.triggered.connect(self.recover_dialog)
-        QTimer.singleShot(0, self.place_recover_action)  # once the window has built its menus
         sessions.recentChanged.connect(self.rebuild_recent_menu)
         self.rebuild_recent_menu()
 
@@ -142,18 +141,6 @@ class FileActions(QObject):
         if ok and choice in labels:
             if self.open_path(candidates[labels.index(choice)]):
                 self.session_path = None  # Save asks where: never back into the ring
-
-    @Slot()
-    def place_recover_action(self) -> None:
-        """Put File → Recover… right after "Open recent" in whichever menu holds it."""
-        anchor = self.recent_menu.menuAction()
-        for menu_action in self.window.menuBar().actions():
-            menu = menu_action.menu()
-            actions = menu.actions() if menu is not None else []
-            if anchor in actions and self.recover_action not in actions:
-                following = actions[actions.index(anchor) + 1] if actions.index(anchor) + 1 < len(actions) else None
-                menu.insertAction(following, self.recover_action)
-                return
 
     def rebuild_recent_menu(self) -> None:
         self.recent_menu.clear()

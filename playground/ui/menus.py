@@ -56,6 +56,7 @@ def window_menus(w) -> dict:
             ("New session", w.new_session, StandardKey.New, "newAction"),
             ("Open…", f.open_dialog, StandardKey.Open, "openAction"),
             f.recent_menu,
+            f.recover_action,
             None,
             ("Save session", f.save_session, StandardKey.Save, "saveAction"),
             ("Save session as…", f.save_session_as, StandardKey.SaveAs, "saveAsAction"),
