@@ -253,6 +253,7 @@ def test_a_huge_string_is_not_echoed_in_the_message():
     assert len(_refused(doc)) < 400
 
 
+@pytest.mark.slow
 def test_too_many_weight_arrays_are_refused_before_decoding():
     doc = _doc()
     doc["state"]["weights"] = doc["state"]["weights"] * 100_000

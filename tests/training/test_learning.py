@@ -1,6 +1,7 @@
 import math
 
 import numpy as np
+import pytest
 
 from playground.data import Dataset, make_preset
 from playground.nn import Network
@@ -33,6 +34,7 @@ def test_three_class_spiral_with_softmax_reaches_90_percent():
     assert result["test_accuracy"] >= 0.90
 
 
+@pytest.mark.slow
 def test_seed_article_setting_drives_xor_loss_down():
     """Sigmoid everywhere, BCE, full-batch gradient descent, learning rate 0.5 (the article's setup)."""
     rng = np.random.default_rng(0)
@@ -91,6 +93,7 @@ def test_an_exploding_network_pauses_with_explanation_and_rolls_back():
     assert f"{trainer.evaluate().train_loss:.4f}" in last.message
 
 
+@pytest.mark.slow
 def test_a_late_adam_spike_in_a_healthy_run_is_not_divergence():
     """Bug: the default settings on spiral3 (noise 0.1) were stopped as "diverged" at epoch 6,498 by one
     late Adam spike, at near-perfect accuracy; the run recovers within a few epochs."""

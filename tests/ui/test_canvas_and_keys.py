@@ -5,6 +5,7 @@ the keyboard (Space, Enter, redo, Tab order, menus, help, tooltips, presenter mo
 import math
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
@@ -214,6 +215,7 @@ def test_presenter_mode_enlarges_and_reduces(window, qtbot):
 # -- training you can watch ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_slow_motion_then_full_speed(window, qtbot):
     combo = window.buttons.speed
     combo.setFocus()
@@ -239,7 +241,10 @@ def test_train_n_epochs_stops_by_itself(window, qtbot):
 
 
 def test_train_n_epochs_reads_pause_while_it_runs_and_pause_stops_it(window, qtbot):
-    window.buttons.speed.setCurrentIndex(window.buttons.speed.findData(10.0))  # slow enough to press Pause
+    combo = window.buttons.speed
+    combo.setFocus()
+    while combo.currentData() != 10.0:  # slow enough to press Pause in time
+        QTest.keyClick(combo, Qt.Key.Key_Down)
     window.buttons.epochs.setValue(500)
     qtbot.mouseClick(window.buttons.train_n, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.epoch >= 2 and window.buttons.train.text() == "Pause", timeout=5000)

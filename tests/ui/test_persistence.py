@@ -36,6 +36,7 @@ def _points(path) -> int:
         return -1
 
 
+@pytest.mark.slow
 def test_autosave_keeps_up_with_drawing_that_never_pauses(qtbot, _private_home):
     """Edits 0.3 s apart for 3 s: the autosave never lags more than 2 s behind (it used to wait for a
     1.5 s pause that never came, and a kill lost everything drawn)."""
@@ -172,6 +173,7 @@ def test_new_seed_at_the_largest_seed_wraps_and_the_settings_stay_alive(qtbot):
     w.close()
 
 
+@pytest.mark.slow
 def test_garbage_holding_qt_objects_is_only_collected_on_the_gui_thread(qtbot):
     """The suite's deadlock: the cyclic collector ran on the training thread and freed Qt objects there.
     Train while the GUI thread keeps making cyclic garbage that holds Qt objects; record the thread of

@@ -66,6 +66,7 @@ HOSTILE = [
 ]
 
 
+@pytest.mark.slow  # twelve hostile files through the whole startup: ~9 s
 @pytest.mark.parametrize("name", HOSTILE)
 def test_a_refused_file_on_the_command_line_restores_the_last_session(qtbot, tmp_path, _private_home, capfd, name):
     save_session(Session(LAST, TrainConfig(hidden=(5,))), autosave_path(_private_home))
@@ -96,6 +97,7 @@ SETTINGS = [
 ]
 
 
+@pytest.mark.slow  # seven damaged settings files through the whole startup
 @pytest.mark.parametrize("text", SETTINGS)
 def test_a_damaged_settings_file_never_stops_startup(qtbot, _private_home, text):
     (_private_home / "settings.ini").write_text(text)

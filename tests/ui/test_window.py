@@ -215,6 +215,7 @@ def test_divergence_explains_and_train_continues_from_the_last_good_weights(wind
     window.pause_training()
 
 
+@pytest.mark.slow
 def test_close_while_training_exits_cleanly(qtbot, qthreads):
     for _ in range(3):
         w = MainWindow(make_preset("spiral", 500, 0.1))
