@@ -16,6 +16,9 @@ from ..training.state import DEFAULT_BOUNDS, MAX_CENTRE, MAX_SPAN, MIN_SPAN, san
 VIEW = (-6.0, 6.0)
 
 
+MAX_DRAWN = 50_000  # markers drawn at most; bigger datasets are drawn as an even sample
+
+
 class DrawViewBox(pg.ViewBox):
     """A ViewBox whose left button draws instead of panning."""
 
@@ -106,6 +109,12 @@ class Canvas(pg.PlotWidget):
             "QLabel { background: rgba(255,255,255,220); border: 1px solid #888; padding: 3px; }"
         )
         self.caption.hide()
+        self.sample_note = QLabel("", self)
+        self.sample_note.setObjectName("sampleNote")
+        self.sample_note.setStyleSheet(self.caption.styleSheet())
+        self.sample_note.move(48, 8)
+        self.sample_note.hide()
+        self.drawn_points = 0
 
     def _add_legend(self) -> None:
         """What the two marker styles mean."""
@@ -173,22 +182,34 @@ class Canvas(pg.PlotWidget):
     def set_points(self, X: np.ndarray, y: np.ndarray, test_mask: np.ndarray, show_test: bool = True) -> None:
         """Show the points (test points only with ``show_test``). When the new points are the old ones plus a
         few more (a click, a stroke), only the new ones are added to their items, so drawing stays instant
-        on a 100,000-point dataset."""
+        on a 100,000-point dataset. Past ``MAX_DRAWN`` points an even sample is drawn (every k-th point, so
+        it does not change while you add points) and the canvas says so: a million markers would take
+        seconds to draw and show nothing more. Every point is still trained on."""
         shown = self._shown
         if shown is not None and shown[3] == show_test and _extends(shown, X, y, test_mask):
             start = shown[0].shape[0]
             self._add(X[start:], y[start:], test_mask[start:], show_test)
+            self.drawn_points += X.shape[0] - start
         else:
+            every = max(1, -(-X.shape[0] // MAX_DRAWN))  # 1 up to MAX_DRAWN points
+            Xs, ys, ms = X[::every], y[::every], test_mask[::every]
             for k in range(MAX_CLASSES):
-                mine = y == k
-                train = mine & ~test_mask
-                test = mine & test_mask
-                self.train_items[k].setData(X[train, 0], X[train, 1])
+                mine = ys == k
+                train = mine & ~ms
+                test = mine & ms
+                self.train_items[k].setData(Xs[train, 0], Xs[train, 1])
                 if show_test:
-                    self.test_items[k].setData(X[test, 0], X[test, 1])
+                    self.test_items[k].setData(Xs[test, 0], Xs[test, 1])
                 else:
                     self.test_items[k].setData([], [])
+            self.drawn_points = Xs.shape[0]
         self._shown = (X, y, test_mask, show_test)
+        n = X.shape[0]
+        self.sample_note.setText(
+            f"Showing {self.drawn_points:,} of {n:,} points; all are trained on." if self.drawn_points < n else ""
+        )
+        self.sample_note.adjustSize()
+        self.sample_note.setVisible(self.drawn_points < n)
 
     def _add(self, X, y, test_mask, show_test: bool) -> None:
         for k in np.unique(y).tolist():

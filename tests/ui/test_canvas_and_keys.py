@@ -281,3 +281,24 @@ def test_the_csv_label_mapping_message_stays_visible(window, qtbot, tmp_path):
     assert "Labels were mapped" in window.statusBar().currentMessage()
     assert window.data_panel.preset.currentIndex() == -1  # "custom"
     assert isinstance(window.buttons.train, QAbstractButton)
+
+
+def test_a_huge_dataset_is_drawn_as_an_even_sample_and_says_so(qtbot):
+    from playground.data import Dataset
+    from playground.ui import MainWindow
+    from playground.ui.canvas import MAX_DRAWN
+
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-5, 5, size=(4 * MAX_DRAWN, 2))
+    w = MainWindow(Dataset(X, (X[:, 0] > 0).astype(np.int64)))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.presenter.drawn is not None, timeout=10000)
+    drawn = sum(len(item.getData()[0]) for item in (*w.canvas.train_items, *w.canvas.test_items))
+    assert drawn == w.canvas.drawn_points == MAX_DRAWN
+    assert w.canvas.sample_note.isVisible() and f"{4 * MAX_DRAWN:,}" in w.canvas.sample_note.text()
+    click(w, 0.5, 0.5)  # a new point is always drawn
+    assert len(w.dataset) == 4 * MAX_DRAWN + 1 and w.canvas.drawn_points == MAX_DRAWN + 1
+    w.data_panel.clear.click()
+    assert not w.canvas.sample_note.isVisible()
+    w.shutdown()
