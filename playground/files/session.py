@@ -28,6 +28,7 @@ import base64
 import binascii
 import json
 import math
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -118,8 +119,28 @@ def _jsonable_rng(state):
     return json.loads(json.dumps(state, default=int))
 
 
+ENCODE_CHUNK = 20_000  # numbers encoded per call: json.dumps holds the GIL for the whole of one call
+
+
 def dumps(s: Session) -> str:
-    return json.dumps(session_to_dict(s), allow_nan=False, separators=(",", ":"))
+    """The session as compact JSON. The dataset's columns, the bulk of a big session, are encoded a chunk at a
+    time with a pause between chunks: one ``json.dumps`` of a million points holds the GIL for seconds, and
+    the window (saving on a background thread) would freeze that long."""
+    doc = session_to_dict(s)
+    columns = doc["dataset"]
+    doc["dataset"] = {}
+    text = json.dumps(doc, allow_nan=False, separators=(",", ":"))
+    dataset = ",".join(f'"{name}":[{_encode_numbers(values)}]' for name, values in columns.items())
+    # Keys are ours and strings are escaped, so this placeholder occurs once: as the dataset's key.
+    return text.replace('"dataset":{}', '"dataset":{' + dataset + "}", 1)
+
+
+def _encode_numbers(values: list) -> str:
+    parts = []
+    for start in range(0, len(values), ENCODE_CHUNK):
+        parts.append(json.dumps(values[start : start + ENCODE_CHUNK], allow_nan=False, separators=(",", ":"))[1:-1])
+        time.sleep(0)  # let other threads (the GUI) run between chunks
+    return ",".join(p for p in parts if p)
 
 
 def save_session(s: Session, path) -> None:
