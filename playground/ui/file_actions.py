@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QWidget
 
 from ..data import DatasetError
 from ..files import SessionError, atomic_write, describe_os_error, load_session, quote, read_csv, save_csv
+from ..training.commands import NewRun
 from .data_model import DatasetModel
 from .pictures import plot_png
 from .session_controller import SessionController
@@ -121,7 +122,9 @@ class FileActions(QObject):
         return True
 
     def _apply_csv(self, path: str, loaded) -> bool:
+        """A new dataset starts a new run (the old one goes to Runs); one undo brings the old points back."""
         self.sessions.add_recent(path)
+        self.sessions.thread.send(NewRun(loaded.dataset, self.sessions.state.config))
         self.model.replace(loaded.dataset, "open dataset")
         note = f"Opened {loaded.rows} points from {path}."
         if loaded.label_mapping:

@@ -302,3 +302,17 @@ def test_a_huge_dataset_is_drawn_as_an_even_sample_and_says_so(qtbot):
     w.data_panel.clear.click()
     assert not w.canvas.sample_note.isVisible()
     w.shutdown()
+
+
+def test_opening_a_csv_starts_a_new_run(window, qtbot, tmp_path):
+    from playground.data import make_preset, save_csv
+
+    window.start_training()
+    qtbot.waitUntil(lambda: window.epoch > 10, timeout=5000)
+    run = window.presenter.latest.status.run_id
+    path = tmp_path / "moons.csv"
+    save_csv(make_preset("moons", 200, 0.1, seed=0), path)
+    assert window.open_path(path)
+    qtbot.waitUntil(lambda: window.presenter.latest.status.run_id > run and window.epoch == 0, timeout=5000)
+    assert not window.is_training
+    qtbot.waitUntil(lambda: len(window.insight.runs.runs) == 1, timeout=5000)  # the old run was kept
