@@ -14,6 +14,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
+    QFontMetrics,
     QImage,
     QPainter,
     QPainterPath,
@@ -139,6 +140,8 @@ class NetworkView(QGraphicsView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._lut = binary_lut()
         self._sizes: list[int] = []
+        self._names: list[tuple] = []
+        self._input_labels: list[QGraphicsSimpleTextItem] = []
         self._nodes: dict[tuple[int, int], _Node] = {}
         self._links: dict[tuple[int, int, int], _Link] = {}
         self._blocks = None
@@ -163,8 +166,8 @@ class NetworkView(QGraphicsView):
         self._nodes.clear()
         self._links.clear()
         self._sizes = list(sizes)
-        # Many layers are fitted small: short names then, so the fixed-size labels do not run into each other.
-        long = len(sizes) <= 5
+        self._names = []  # (label, long text, short text): see _fit
+        self._input_labels = []
         for layer in range(len(sizes) - 1):
             for i in range(self._shown(sizes[layer])):
                 for j in range(self._shown(sizes[layer + 1])):
@@ -182,21 +185,29 @@ class NetworkView(QGraphicsView):
                     scene.addItem(box)
                     text = _label(f"x{i + 1}", QPointF(p.x() - NODE / 2, p.y()), vertical=0.5, horizontal=1.0)
                     scene.addItem(text)
+                    self._input_labels.append(text)
                     continue
                 node = _Node(self, layer, i)
                 node.setOffset(p.x() - NODE / 2, p.y() - NODE / 2)
                 scene.addItem(node)
                 self._nodes[(layer, i)] = node
             if size > MAX_SHOWN:
-                more = _label(f"+{size - MAX_SHOWN} more" if long else f"+{size - MAX_SHOWN}", vertical=0.0)
+                more = _label(f"+{size - MAX_SHOWN} more", vertical=0.0)
+                self._names.append((more, f"+{size - MAX_SHOWN} more", f"+{size - MAX_SHOWN}"))
                 more.setToolTip(f"{size - MAX_SHOWN} more neurons in this layer are not drawn")
                 bottom = self._position(layer, MAX_SHOWN - 1)
                 more.setPos(bottom.x(), bottom.y() + NODE / 2 + 2)
                 scene.addItem(more)
         for layer in range(len(sizes)):
-            hidden = f"layer {layer}" if long else f"L{layer}"
-            label = ("input" if long else "in") if layer == 0 else ("output" if long else "out")
-            text = _label(label if layer in (0, len(sizes) - 1) else hidden, vertical=1.0)
+            long, short = (
+                ("input", "in")
+                if layer == 0
+                else ("output", "out")
+                if layer == len(sizes) - 1
+                else (f"layer {layer}", f"L{layer}")
+            )
+            text = _label(long, vertical=1.0)
+            self._names.append((text, long, short))
             top = self._position(layer, 0)
             text.setPos(top.x(), top.y() - NODE / 2 - 4)
             scene.addItem(text)
@@ -207,12 +218,24 @@ class NetworkView(QGraphicsView):
         self.setSceneRect(
             QRectF(first.x() - 70, -(rows - 1) * ROW / 2 - 60, last.x() - first.x() + 140, (rows - 1) * ROW + 120)
         )
-        self.fitInView(self.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        self._fit()
 
     def resizeEvent(self, event):
         super().resizeEvent(event)
         if self.scene().items():
-            self.fitInView(self.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+            self._fit()
+
+    def _fit(self) -> None:
+        """Fit the drawing to the view; where columns end up too close for the labels' long names (they
+        keep their pixel size), use the short ones ("L1", "+54"), so no two run into each other."""
+        self.fitInView(self.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        room = COLUMN * self.transform().m11() - 8
+        fits = all(QFontMetrics(label.font()).horizontalAdvance(long) <= room for label, long, _ in self._names)
+        for label, long, short in self._names:
+            _set_text(label, long if fits else short)
+        rows_apart = ROW * self.transform().m22()
+        for label in self._input_labels:  # too close to tell apart: the boxes' tooltips name them instead
+            label.setVisible(rows_apart >= label.boundingRect().height() + 2)
 
     # -- live data -------------------------------------------------------------------------------
 
@@ -302,6 +325,28 @@ class NetworkView(QGraphicsView):
 
     def node_items(self):
         return self._nodes
+
+
+def _layer_names(layer: int, n_layers: int) -> tuple[str, str]:
+    """A column's long and short name."""
+    if layer == 0:
+        return "input", "in"
+    if layer == n_layers - 1:
+        return "output", "out"
+    return f"layer {layer}", f"L{layer}"
+
+
+def _set_text(item: QGraphicsSimpleTextItem, text: str) -> None:
+    """Change a label's text, keeping it anchored as ``_label`` placed it."""
+    if item.text() == text:
+        return
+    old = item.boundingRect()
+    anchor = item.transform()
+    fraction_x = -anchor.dx() / old.width() if old.width() else 0.5
+    fraction_y = -anchor.dy() / old.height() if old.height() else 1.0
+    item.setText(text)
+    new = item.boundingRect()
+    item.setTransform(QTransform.fromTranslate(-new.width() * fraction_x, -new.height() * fraction_y))
 
 
 def _label(
