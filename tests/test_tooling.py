@@ -36,7 +36,8 @@ def test_ci_runs_the_readme_test_command_verbatim():
     command = "python -m pip install -q -e '.[test]' && python -m pytest -q"
     assert command in readme
     assert re.search(rf"^{re.escape(command)}( |$)", ci, re.MULTILINE)
-    assert "PLAYGROUND_STRESS_CYCLES=500" in ci
+    cycles = re.search(r"^export PLAYGROUND_STRESS_CYCLES=(\d+)", ci, re.MULTILINE)
+    assert cycles and int(cycles.group(1)) > 50  # CI stresses harder than the edit loop
     assert "rm -rf .venv" not in ci
 
 

@@ -11,6 +11,7 @@ from .network import Network
 from .optimizers import OPTIMIZERS, make_optimizer
 from .outputs import OUTPUTS
 from .regularization import add_regularization_gradients, regularization_penalty
+from .trace import StepTrace, trace_step
 
 __all__ = [
     "ACTIVATIONS",
@@ -19,10 +20,12 @@ __all__ = [
     "OUTPUTS",
     "FusedNetwork",
     "Network",
+    "StepTrace",
     "add_regularization_gradients",
     "check_gradients",
     "get_activation",
     "make_optimizer",
     "numerical_gradients",
     "regularization_penalty",
+    "trace_step",
 ]

@@ -86,6 +86,7 @@ class Views:
     health: bool = False  # per-layer statistics
     hidden: tuple[int, int, int] | None = None  # (layer, i, j) for the hidden-space view
     focus: tuple[int, int] | None = None  # (layer, neuron): show this neuron's map on the canvas
+    confusion: bool = False  # every point's predicted class and the train and test confusion matrices
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Frames: what the training thread sends the window, as typed sub-records built from fresh arrays.
 
-Each panel reads its own sub-record (``surface``, ``network``, ``health``, ``hidden``), present only when
-that panel is open and due. Every array in a frame is new and never touched again once the frame is built,
+Each panel reads its own sub-record (``surface``, ``network``, ``health``, ``hidden``, ``confusion``), present
+only when that panel is open and due. Every array in a frame is new and never touched again once the frame is built,
 so the GUI thread may keep and paint it later.
 """
 
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .config import TrainConfig
+from .confusion import confusion
 from .insight import display_scale, hidden_space, neuron_maps
 from .live import LiveRun
 from .palette import class_image
@@ -98,6 +99,60 @@ class HiddenFrame:
 
 
 @dataclass(frozen=True)
+class ConfusionFrame:
+    """Every point's true and predicted class, in the dataset's order, and the confusion matrices.
+
+    ``train[i, j]`` / ``test[i, j]``: points of true class ``i`` predicted as ``j`` (see ``confusion.py``).
+    The points of a cell are ``cell_mask(split, i, j)``, a boolean mask over the dataset's points."""
+
+    run_id: int
+    epoch: int
+    n_classes: int
+    labels: np.ndarray  # (n,) int64 true classes
+    predicted: np.ndarray  # (n,) int64
+    is_test: np.ndarray  # (n,) bool: the point is in the test split
+    train: np.ndarray  # (k, k) int64 counts
+    test: np.ndarray  # (k, k) int64 counts
+
+    def cell_mask(self, split: str, true: int, predicted: int) -> np.ndarray:
+        """The points of one cell of the ``"train"`` or ``"test"`` matrix."""
+        side = self.is_test if split == "test" else ~self.is_test
+        return side & (self.labels == true) & (self.predicted == predicted)
+
+    def misclassified(self) -> np.ndarray:
+        """The points, of either split, whose predicted class is not their class."""
+        return self.labels != self.predicted
+
+
+def confusion_frame(run_id: int, trainer) -> ConfusionFrame | None:
+    """Predict every point of the trainer's split with its network; None for a regression (linear) output."""
+    net = trainer.net
+    if net.output_name == "linear":
+        return None
+    k = int(net.layer_sizes[-1]) if net.output_name == "softmax" else 2
+    with np.errstate(all="ignore"):  # a diverged network predicts something; no warning for it
+        pred_train = net.head.predict(net.logits(trainer.X_train)) if trainer.X_train.shape[0] else None
+        pred_test = net.head.predict(net.logits(trainer.X_test)) if trainer.X_test.shape[0] else None
+    is_test = np.array(trainer.test_mask, dtype=bool)
+    predicted = np.zeros(is_test.shape[0], dtype=np.int64)
+    if pred_train is not None:
+        predicted[~is_test] = pred_train
+    if pred_test is not None:
+        predicted[is_test] = pred_test
+    labels = np.asarray(trainer.dataset.y, dtype=np.int64).copy()
+    return ConfusionFrame(
+        run_id,
+        trainer.epoch,
+        k,
+        labels,
+        predicted,
+        is_test,
+        confusion(trainer.y_train, predicted[~is_test], k),
+        confusion(trainer.y_test, predicted[is_test], k),
+    )
+
+
+@dataclass(frozen=True)
 class Frame:
     seq: int
     status: Status
@@ -106,6 +161,7 @@ class Frame:
     network: NetworkFrame | None = None
     health: HealthFrame | None = None
     hidden: HiddenFrame | None = None
+    confusion: ConfusionFrame | None = None
     runs: tuple[RunRecord, ...] | None = None  # every kept run, when the list changed
 
 
@@ -175,13 +231,15 @@ class FrameBuilder:
             runs = tuple(live.runs)
             live.runs_changed = False
         self.seq += 1
-        network = health = hidden = None
+        network = health = hidden = confusion = None
         v = live.views
-        if (v.network or v.health or v.hidden is not None) and (
+        if (v.network or v.health or v.hidden is not None or v.confusion) and (
             not busy or now - self._insight_done >= INSIGHT_INTERVAL
         ):
             self._insight_done = now
             network, health, hidden = self._insight(live, metrics)
+            if v.confusion:
+                confusion = confusion_frame(live.run_id, trainer)
         return Frame(
             seq=self.seq,
             status=status,
@@ -190,6 +248,7 @@ class FrameBuilder:
             network=network,
             health=health,
             hidden=hidden,
+            confusion=confusion,
             runs=runs,
         )
 

@@ -115,6 +115,12 @@ class Canvas(pg.PlotWidget):
         self.sample_note.move(48, 8)
         self.sample_note.hide()
         self.drawn_points = 0
+        # Overlays over the points: rings round the highlighted ones (a confusion cell), crosses on marked ones.
+        self.rings = InertScatter(size=15, brush=None, pen=pg.mkPen((20, 20, 20), width=2.2))
+        self.crosses = InertScatter(size=9, symbol="x", brush=pg.mkBrush(200, 0, 0), pen=pg.mkPen(None))
+        for z, item in enumerate((self.rings, self.crosses)):
+            item.setZValue(5 + z)
+            self.addItem(item, ignoreBounds=True)
 
     def _add_legend(self) -> None:
         """What the two marker styles mean."""
@@ -246,9 +252,35 @@ class Canvas(pg.PlotWidget):
         # bounds: no overhang past the view that would make pyqtgraph repaint the axes every frame.
         self.surface.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
 
+    def highlight(self, mask: np.ndarray | None) -> None:
+        """Ring the points where ``mask`` is True (a boolean array over the points last given to
+        ``set_points``) and dim the others; None, or a mask of another length, shows every point as usual."""
+        X = self._shown_points()
+        on = mask is not None and np.shape(mask) == (X.shape[0],)
+        _put(self.rings, X[mask] if on else None)
+        for item in (*self.train_items, *self.test_items):
+            item.setOpacity(0.25 if on else 1.0)
+
+    def mark(self, mask: np.ndarray | None) -> None:
+        """Cross the points where ``mask`` is True (the misclassified ones); None removes the crosses."""
+        X = self._shown_points()
+        _put(self.crosses, X[mask] if mask is not None and np.shape(mask) == (X.shape[0],) else None)
+
+    def _shown_points(self) -> np.ndarray:
+        return self._shown[0] if self._shown is not None else np.zeros((0, 2))
+
     def redraw_surface(self, discretize: bool) -> None:
         if self._last_surface is not None:
             self.set_surface(*self._last_surface, discretize=discretize)
+
+
+def _put(item, points) -> None:
+    """Show ``points`` (``(m, 2)``, or None for none) in an overlay item, an even sample past ``MAX_DRAWN``."""
+    if points is None or not len(points):
+        item.setData([], [])
+        return
+    points = points[:: max(1, -(-points.shape[0] // MAX_DRAWN))]
+    item.setData(points[:, 0], points[:, 1])
 
 
 def _extends(shown, X, y, test_mask) -> bool:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QTabWidget, QVBo
 
 from ..training.commands import DeleteRuns, SetWeight, Sweep, Views
 from ..training.frame import Frame
+from .confusion_view import ConfusionMarks, ConfusionView
 from .insight_views import HealthView, HiddenSpaceView, RunsView
 from .network_view import NetworkView
 from .state_model import StateModel
@@ -21,18 +22,20 @@ READOUT_HINT = "Hover a neuron or a link to read it; click a neuron to map it on
 
 
 class InsightPanels(QObject):
-    def __init__(self, window: QMainWindow, thread: TrainingThread, state: StateModel, notify, caption=None):
-        """``notify(text)`` shows a short message; ``caption(text)`` says on the canvas what it shows
-        ("" for the network's output)."""
+    def __init__(self, window: QMainWindow, thread: TrainingThread, state: StateModel, notify, canvas):
+        """``notify(text)`` shows a short message; the canvas says what it shows (``set_caption``) and
+        carries the confusion panel's marks."""
         super().__init__(window)
         self.thread = thread
         self.state = state
         self.notify = notify
-        self.caption = caption or (lambda text: None)
+        self.caption = canvas.set_caption
         self.network = NetworkView()
         self.hidden = HiddenSpaceView()
         self.health = HealthView()
         self.runs = RunsView()
+        self.confusion = ConfusionView()
+        self.marks = ConfusionMarks(self.confusion, canvas)
         self.focus: tuple | None = None
         self._pending: dict = {}  # panel -> sub-frame waiting to be drawn
         self.docks: dict[str, QDockWidget] = {}
@@ -42,6 +45,7 @@ class InsightPanels(QObject):
                 ("health", "Gradients & health", self.health),
                 ("hidden", "Hidden space", self.hidden),
                 ("runs", "Runs", self.runs),
+                ("confusion", "Confusion", self.confusion),
             ),
             start=1,
         ):
@@ -54,12 +58,12 @@ class InsightPanels(QObject):
             # Shown from the View menu, a panel comes to the front of its tab group.
             dock.toggleViewAction().triggered.connect(lambda on, d=dock: d.raise_() if on else None)
             self.docks[key] = dock
-        # All four share the right side as tabs: each gets the full height, even on a laptop screen.
+        # All five share the right side as tabs: each gets the full height, even on a laptop screen.
         window.setTabPosition(Qt.DockWidgetArea.RightDockWidgetArea, QTabWidget.TabPosition.North)
-        for key in ("health", "hidden", "runs"):
+        for key in ("health", "hidden", "runs", "confusion"):
             window.tabifyDockWidget(self.docks["network"], self.docks[key])
         self.network.setMinimumWidth(260)
-        for key in ("hidden", "runs", "health"):
+        for key in ("hidden", "runs", "health", "confusion"):
             self.docks[key].hide()
         self.docks["network"].raise_()
         for dock in self.docks.values():
@@ -67,6 +71,7 @@ class InsightPanels(QObject):
         self.network.neuronClicked.connect(self.toggle_focus)
         self.network.weightEdited.connect(self.set_weight)
         self.hidden.choiceChanged.connect(self.send_views)
+        self.marks.wantedChanged.connect(self.send_views)
         self.runs.sweepRequested.connect(self._sweep)
         self.runs.deleteRequested.connect(lambda runs: self.thread.send(DeleteRuns(runs)))
         self.runs.applyRequested.connect(state.set_config)
@@ -94,12 +99,18 @@ class InsightPanels(QObject):
 
     @Slot()
     def send_views(self, *_) -> None:
+        confusion_open = self.docks["confusion"].isVisible()
         views = Views(
             network=self.docks["network"].isVisible(),
             health=self.docks["health"].isVisible(),
             hidden=self.hidden.choice() if self.docks["hidden"].isVisible() else None,
             focus=self.focus,
+            confusion=confusion_open or self.marks.toggle.isChecked(),
         )
+        if not views.confusion:
+            self.marks.stop()
+        elif not confusion_open:
+            self.confusion.clear_choice()  # no rings the closed panel cannot explain
         self.thread.send(views)
 
     @Slot(int, int)
@@ -132,6 +143,8 @@ class InsightPanels(QObject):
         self.hidden.set_layers(list(frame.status.layer_sizes))
         if frame.runs is not None:
             self.runs.set_runs(frame.runs)
+        if frame.confusion is not None:
+            self.marks.update_from(frame.confusion)  # a few small tables and two overlays: drawn at once
         for key, sub in (("network", frame.network), ("health", frame.health), ("hidden", frame.hidden)):
             if sub is not None and self.docks[key].isVisible():
                 self._pending[key] = sub

@@ -48,7 +48,7 @@ class MainWindow(QMainWindow):
         self.model = DatasetModel(dataset if dataset is not None else make_preset(DEFAULT_PRESET, 500, 0.0, seed=0))
         self.thread = TrainingThread(self.model.dataset, self.state.config, self.state.view.bounds, self)
         self._build()
-        self.insight = InsightPanels(self, self.thread, self.state, self.notify, self.canvas.set_caption)
+        self.insight = InsightPanels(self, self.thread, self.state, self.notify, self.canvas)
         self.default_layout = self.saveState()  # what View → Reset layout goes back to
         self.sessions = SessionController(self.thread, self.model, self.state, lambda: self.is_training, home)
         self.files = FileActions(self, self.model, self.sessions, self.restore_session, self.notify, self.show_problem)
