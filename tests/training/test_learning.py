@@ -16,6 +16,7 @@ def test_xor_with_tanh_reaches_97_percent():
     assert result["train_accuracy"] >= 0.97
 
 
+@pytest.mark.slow
 def test_three_class_spiral_with_softmax_reaches_90_percent():
     ds = make_preset("spiral3", n_points=600, noise=0.0, seed=0)
     cfg = TrainConfig(

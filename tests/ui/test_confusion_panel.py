@@ -1,6 +1,7 @@
 """The confusion panel through real widgets: the matrices, a click on a cell, misclassified marks."""
 
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QCheckBox
@@ -50,6 +51,7 @@ def _shown(item):
     return {(float(a), float(b)) for a, b in zip(x, y)}
 
 
+@pytest.mark.slow
 def test_confusion_panel_matches_the_network_and_a_cell_rings_its_points(qtbot, tmp_path):
     w = _window(qtbot)
     _train(w, qtbot, 15)

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 
 from playground.data import make_preset
@@ -133,6 +134,7 @@ def test_health_panel_finds_dead_relus(qtbot):
     w.shutdown()
 
 
+@pytest.mark.slow
 def test_runs_are_kept_compared_swept_and_saved(qtbot, tmp_path):
     w = _window(qtbot, make_preset("xor", 200, 0.0), TrainConfig(hidden=(4,)), panels=("runs",))
     runs = w.insight.runs

@@ -67,6 +67,7 @@ def test_the_window_fits_the_screen_with_every_panel_open_and_a_notice(qtbot, ho
     w.shutdown()
 
 
+@pytest.mark.slow
 def test_docks_are_tabs_on_the_right_and_the_layout_is_remembered_and_reset(qtbot, home):
     w = MainWindow(make_preset("xor", 200, 0.0, seed=0), home=home)
     qtbot.addWidget(w)

@@ -122,6 +122,7 @@ def test_quitting_with_an_unwritable_home_may_quit_anyway(qtbot, tmp_path, monke
     assert len(asked) == 2
 
 
+@pytest.mark.slow
 def test_two_windows_on_one_home_never_overwrite_each_other(qtbot, _private_home):
     a = _window(qtbot, make_preset("moons", 50, 0.1, seed=1))
     b = _window(qtbot, make_preset("circle", 70, 0.1, seed=2))
