@@ -290,7 +290,7 @@ class Trainer:
                     add_block_regularization(blocks, dblocks, l1, l2)
                 if record and stop >= n:
                     before = [b.copy() for b in blocks]
-                    grads = [d.copy() for d in dblocks]  # the optimizer may scale them in place
+                    grads = [d.copy() for d in dblocks]  # the fused kernel reuses its gradient buffers
                 step(blocks, dblocks)
                 total += loss * min(batch, n - start)
             if record:
