@@ -195,19 +195,7 @@ class FrameBuilder:
             self._rate_mark = (now, trainer.epoch)
         busy = live.running or live.sweeping or live.steps_left > 0  # Train N counts as training
         metrics = trainer.evaluate() if trainer.n_train or trainer.X_test.shape[0] else None
-        epochs, train = live.take_losses()
-        test_epoch = None
-        test_loss = float("nan")
-        if metrics is not None and np.isfinite(metrics.test_loss) and trainer.epoch > 0:
-            test_epoch, test_loss = trainer.epoch, metrics.test_loss
-            last = live.history["test"].data()[0]
-            if not last.size or last[-1] < trainer.epoch:
-                live.history["test"].extend([test_epoch], [test_loss])
-        live.history["train"].extend(epochs, train)
-        history = None
-        if live.history_changed:
-            history = {name: tuple(a.copy() for a in h.data()) for name, h in live.history.items()}
-            live.history_changed = False
+        epochs, train, test_epoch, test_loss, history = live.take_curves(metrics)
         net = trainer.net
         status = Status(
             run_id=live.run_id,
@@ -217,19 +205,14 @@ class FrameBuilder:
             sweeping=live.sweeping,
             epochs_per_second=self._rate if busy else 0.0,
             metrics=metrics,
-            notice=live.notice,
+            notice=live.take_notice(),
             alert=live.alert,
             layer_sizes=list(net.layer_sizes),
             output_text=net.head.describe(net.layer_sizes[-1]),
             config=trainer.config,
-            restored=live.restored,
+            restored=live.take_restored(),
         )
-        live.notice = ""
-        live.restored = False
-        runs = None
-        if live.runs_changed:
-            runs = tuple(live.runs)
-            live.runs_changed = False
+        runs = live.take_runs()
         self.seq += 1
         network = health = hidden = confusion = None
         v = live.views

@@ -113,13 +113,44 @@ class LiveRun:
         history = {name: tuple(a.copy() for a in h.data()) for name, h in self.history.items()}
         return SavedState(purpose, path, t.state(), t.dataset, t.config, history, list(self.runs))
 
-    def take_losses(self) -> tuple[np.ndarray, np.ndarray]:
-        """The epochs trained since the last frame and their losses (and forget them)."""
+    # -- what a frame takes: each is handed out once ----------------------------------------------
+
+    def take_curves(self, metrics) -> tuple:
+        """Record the epochs trained since the last frame, and the test loss ``metrics`` measured now, in this
+        run's curves. Returns ``(epochs, train_losses, test_epoch, test_loss, history)``: ``history`` is the
+        whole curve (name -> (epochs, values)) when the window must start its plot afresh, else None."""
         epochs = np.array(self.pending_epochs, dtype=np.int64)
         losses = np.array(self.pending_losses, dtype=np.float64)
         self.pending_epochs.clear()
         self.pending_losses.clear()
-        return epochs, losses
+        test_epoch, test_loss = None, float("nan")
+        epoch = self.trainer.epoch
+        if metrics is not None and np.isfinite(metrics.test_loss) and epoch > 0:
+            test_epoch, test_loss = epoch, metrics.test_loss
+            last = self.history["test"].data()[0]
+            if not last.size or last[-1] < epoch:
+                self.history["test"].extend([epoch], [test_loss])
+        self.history["train"].extend(epochs, losses)
+        history = None
+        if self.history_changed:
+            history = {name: tuple(a.copy() for a in h.data()) for name, h in self.history.items()}
+            self.history_changed = False
+        return epochs, losses, test_epoch, test_loss, history
+
+    def take_notice(self) -> str:
+        notice, self.notice = self.notice, ""
+        return notice
+
+    def take_restored(self) -> bool:
+        restored, self.restored = self.restored, False
+        return restored
+
+    def take_runs(self) -> tuple | None:
+        """Every kept run, if the list changed since it was last taken; else None."""
+        if not self.runs_changed:
+            return None
+        self.runs_changed = False
+        return tuple(self.runs)
 
     # -- commands --------------------------------------------------------------------------------
 
