@@ -60,7 +60,7 @@ def _open_or_restore(window, path: str | None) -> None:
 
 
 def _restore(window) -> bool:
-    session = window.sessions.restore_autosave()
+    session = window.sessions.restore_autosave(read=window.files.read_session)
     if session is None:
         return False
     window.restore_session(session)

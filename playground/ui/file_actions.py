@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QWidget
 
 from ..data import DatasetError
-from ..files import SessionError, atomic_write, describe_os_error, load_session, quote, read_csv, save_csv
+from ..files import Session, SessionError, atomic_write, describe_os_error, load_session, quote, read_csv, save_csv
 from ..training.commands import NewRun
 from .data_model import DatasetModel
 from .pictures import plot_png
@@ -85,6 +85,13 @@ class FileActions(QObject):
             self.refusal = f"Could not open {quote(path, 200)} ({type(exc).__name__}: {quote(str(exc), 200)})."
             self.problem(self.refusal)
             return False
+
+    def read_session(self, path) -> Session:
+        """Load a session file off the GUI thread (the window keeps painting); raises SessionError."""
+        session, refusal = self._read_in_background(load_session, str(path))
+        if refusal:
+            raise SessionError(refusal)
+        return session
 
     def _read_in_background(self, read, path: str):
         """``(result, '')`` or ``(None, refusal)``: ``read(path)`` runs on a worker thread; the GUI thread keeps

@@ -310,16 +310,17 @@ class SessionController(QObject):
         self.add_recent(Path(path))
         return session
 
-    def restore_autosave(self) -> Session | None:
+    def restore_autosave(self, read=load_session) -> Session | None:
         """The last session of this slot (for a second window, of slot 1 when it has none yet). A damaged
-        autosave is kept aside and the newest readable one of its ring is restored instead."""
+        autosave is kept aside and the newest readable one of its ring is restored instead. ``read(path)``
+        loads a file (the window passes one that reads off the GUI thread)."""
         path = self.autosave_file
         if not path.exists() and self.slot != 1:
             path = autosave_path(self.home)
         if not path.exists():
             return None
         try:
-            return load_session(path)
+            return read(path)
         except SessionError as exc:
             aside = _free_name(path.with_name(path.stem + "-unreadable.json"))
             try:
@@ -329,7 +330,7 @@ class SessionController(QObject):
             problem = f"The last session could not be restored ({exc}). It was kept as {aside}."
         for older in ring_paths(path):
             try:
-                session = load_session(older)
+                session = read(older)
             except SessionError:
                 continue
             self.failed.emit(f"{problem} The autosave {older.name} was restored instead.")

@@ -116,3 +116,23 @@ def test_a_damaged_autosave_is_kept_and_the_ring_restores_the_one_before(qtbot, 
     assert w.dataset == LAST
     assert (_private_home / "autosave-unreadable.json").read_text() == "{ damaged"
     w.close()
+
+
+def test_the_last_session_is_read_off_the_gui_thread_at_startup(qtbot, _private_home, monkeypatch):
+    """Restoring a big autosave must not leave the new window frozen (and unpainted) while it is read."""
+    import threading
+
+    import playground.ui.file_actions as file_actions
+
+    readers = []
+
+    def recording_load(path):
+        readers.append(threading.get_ident())
+        return load_session(path)
+
+    monkeypatch.setattr(file_actions, "load_session", recording_load)
+    save_session(Session(LAST, TrainConfig()), autosave_path(_private_home))
+    w = _start(qtbot)
+    assert w.dataset == LAST
+    assert readers and threading.get_ident() not in readers
+    w.close()
