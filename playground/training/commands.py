@@ -87,6 +87,21 @@ class Views:
     hidden: tuple[int, int, int] | None = None  # (layer, i, j) for the hidden-space view
     focus: tuple[int, int] | None = None  # (layer, neuron): show this neuron's map on the canvas
     confusion: bool = False  # every point's predicted class and the train and test confusion matrices
+    trace: bool = False  # one step on the traced point (``SetTrace``), number by number
+
+
+@dataclass(frozen=True)
+class SetTrace:
+    """Trace this point (a data point with its ``label``, or a spot of the plane: ``label`` None, the network's
+    own predicted class is the target then) in the "Step through" panel; ``point`` None stops tracing."""
+
+    point: tuple[float, float] | None
+    label: int | None = None
+
+
+@dataclass(frozen=True)
+class TakeTraceStep:
+    """When paused: apply the SGD step of the traced point alone, ``W -= lr * dW`` and ``b -= lr * db``."""
 
 
 @dataclass(frozen=True)
@@ -140,6 +155,8 @@ Command = (
     | Load
     | SetBounds
     | Views
+    | SetTrace
+    | TakeTraceStep
     | SetWeight
     | Sweep
     | CancelSweep

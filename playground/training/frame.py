@@ -1,8 +1,8 @@
 """Frames: what the training thread sends the window, as typed sub-records built from fresh arrays.
 
-Each panel reads its own sub-record (``surface``, ``network``, ``health``, ``hidden``, ``confusion``), present
-only when that panel is open and due. Every array in a frame is new and never touched again once the frame is built,
-so the GUI thread may keep and paint it later.
+Each panel reads its own sub-record (``surface``, ``network``, ``health``, ``hidden``, ``confusion``,
+``trace``), present only when that panel is open and due. Every array in a frame is new and never touched
+again once the frame is built, so the GUI thread may keep and paint it later.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..nn import StepTrace
 from .config import TrainConfig
 from .confusion import confusion
 from .insight import display_scale, hidden_space, neuron_maps
@@ -153,6 +154,48 @@ def confusion_frame(run_id: int, trainer) -> ConfusionFrame | None:
 
 
 @dataclass(frozen=True)
+class TraceFrame:
+    """One SGD step of the live network on one point, every number kept (``nn.trace_step``).
+
+    ``label`` is the class used as the target: the data point's own, or, for a spot of the plane with no
+    label (``guessed``), the class the network predicts there (so the step only makes it surer)."""
+
+    run_id: int
+    epoch: int
+    point: tuple[float, float]
+    label: int
+    guessed: bool
+    trace: StepTrace
+    weights: list  # per layer: W copies (fan_in, fan_out), the numbers the trace used
+    biases: list
+    activation: str
+    output: str  # "sigmoid" or "softmax"
+    learning_rate: float
+
+
+def trace_frame(live: LiveRun) -> TraceFrame | None:
+    """The traced point's step on the live network, or None when no point is traced."""
+    traced = live.trace()
+    if traced is None or live.trace_point is None:
+        return None
+    step, label, guessed = traced
+    net = live.trainer.net
+    return TraceFrame(
+        live.run_id,
+        live.trainer.epoch,
+        live.trace_point,
+        label,
+        guessed,
+        step,
+        [W.copy() for W in net.weights],
+        [b.copy() for b in net.biases],
+        net.activation_name,
+        net.output_name,
+        float(live.trainer.config.learning_rate),
+    )
+
+
+@dataclass(frozen=True)
 class Frame:
     seq: int
     status: Status
@@ -162,6 +205,7 @@ class Frame:
     health: HealthFrame | None = None
     hidden: HiddenFrame | None = None
     confusion: ConfusionFrame | None = None
+    trace: TraceFrame | None = None
     runs: tuple[RunRecord, ...] | None = None  # every kept run, when the list changed
 
 
@@ -214,15 +258,17 @@ class FrameBuilder:
         )
         runs = live.take_runs()
         self.seq += 1
-        network = health = hidden = confusion = None
+        network = health = hidden = confusion = trace = None
         v = live.views
-        if (v.network or v.health or v.hidden is not None or v.confusion) and (
+        if (v.network or v.health or v.hidden is not None or v.confusion or v.trace) and (
             not busy or now - self._insight_done >= INSIGHT_INTERVAL
         ):
             self._insight_done = now
             network, health, hidden = self._insight(live, metrics)
             if v.confusion:
                 confusion = confusion_frame(live.run_id, trainer)
+            if v.trace:
+                trace = trace_frame(live)
         return Frame(
             seq=self.seq,
             status=status,
@@ -232,6 +278,7 @@ class FrameBuilder:
             health=health,
             hidden=hidden,
             confusion=confusion,
+            trace=trace,
             runs=runs,
         )
 

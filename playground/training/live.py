@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..data import Dataset
+from ..nn import StepTrace, trace_step
 from .commands import (
     Apply,
     CancelSweep,
@@ -25,9 +26,11 @@ from .commands import (
     SetBounds,
     SetData,
     SetSpeed,
+    SetTrace,
     SetWeight,
     Step,
     Sweep,
+    TakeTraceStep,
     Views,
 )
 from .config import TrainConfig
@@ -96,6 +99,8 @@ class LiveRun:
         self._started = 0.0  # when the current stretch of running began
         self._config_at_start = config
         self._sweep: _SweepJob | None = None
+        self.trace_point: tuple[float, float] | None = None  # the "Step through" panel's point
+        self.trace_label: int | None = None  # its class (a data point), or None: a spot of the plane
 
     # -- what the frame and the worker read ------------------------------------------------------
 
@@ -229,6 +234,11 @@ class LiveRun:
                 self.bounds = tuple(bounds)
             case Views():
                 self.views = cmd
+            case SetTrace(point=point, label=label):
+                self.trace_point = None if point is None else (float(point[0]), float(point[1]))
+                self.trace_label = None if label is None else int(label)
+            case TakeTraceStep():
+                self.take_trace_step()
             case SetWeight(layer=layer, row=row, col=col, value=value):
                 self.trainer.set_weight(layer, row, col, value)
                 self.stats = None
@@ -314,6 +324,39 @@ class LiveRun:
         if self.stats is None or self.stats.epoch != self.trainer.epoch:
             self.stats = self.trainer.probe()
         return self.stats
+
+    # -- one step on one point (the "Step through" panel) ----------------------------------------------
+
+    def trace(self) -> tuple[StepTrace, int, bool] | None:
+        """The step of the live network on the traced point: ``(trace, target class, guessed)``, None when no
+        point is traced. ``guessed``: the point has no label (or one this output cannot take), so the target is
+        the class the network itself predicts there."""
+        if self.trace_point is None:
+            return None
+        net = self.trainer.net
+        x = np.array(self.trace_point, dtype=net.dtype)
+        n_classes = max(int(net.layer_sizes[-1]), 2)
+        label, guessed = self.trace_label, False
+        if label is None or not 0 <= label < n_classes:
+            with np.errstate(all="ignore"):
+                label, guessed = int(net.head.predict(net.logits(x[None]))[0]), True
+        with np.errstate(all="ignore"):
+            return trace_step(net, x, label), label, guessed
+
+    def take_trace_step(self) -> bool:
+        """Paused: apply exactly the step ``trace()`` shows, ``W -= lr * dW``, ``b -= lr * db``, through the
+        network's weight views. The optimizer's state is untouched. False if nothing was changed."""
+        traced = None if self.busy else self.trace()
+        if traced is None:
+            return False
+        step, lr = traced[0], self.trainer.config.learning_rate
+        net = self.trainer.net
+        for W, b, dW, db in zip(net.weights, net.biases, step.dweights, step.dbiases, strict=True):
+            W -= lr * dW
+            b -= lr * db
+        self.trainer.watch.restart()
+        self.stats = None
+        return True
 
     # -- runs ------------------------------------------------------------------------------------
 

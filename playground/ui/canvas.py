@@ -1,6 +1,7 @@
 """The canvas: points (one scatter item per class and side of the split), the decision surface behind
 them and the 0.5 contour. Mouse: left click adds a point of the current class, right click one of the
-other class, left drag paints, Ctrl+click (or the eraser) removes; middle drag pans, the wheel zooms."""
+other class, left drag paints, Ctrl+click (or the eraser) removes, Alt+click traces; middle drag pans,
+the wheel zooms."""
 
 from __future__ import annotations
 

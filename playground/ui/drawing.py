@@ -5,20 +5,23 @@ Which class is drawn and whether the eraser is on belong to the view state; this
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QObject, Qt, Slot
 
 from ..data import MAX_CLASSES
-from .data_model import DatasetModel
+from .data_model import ERASER_RADIUS, DatasetModel
 from .state_model import StateModel
 
 PRESS, MOVE, RELEASE = 0, 1, 2  # the phases of a drag, as the canvas reports them
 
 
 class DrawTool(QObject):
-    def __init__(self, model: DatasetModel, state: StateModel, parent=None):
+    def __init__(self, model: DatasetModel, state: StateModel, parent=None, trace=None):
+        """``trace(point, label)``: what an Alt+click does (trace one step on a point; see ``pick``)."""
         super().__init__(parent)
         self.model = model
         self.state = state
+        self.trace = trace
         self._stroke_class: int | None = None  # the class a right-drag stroke paints
 
     def other_class(self) -> int:
@@ -29,8 +32,21 @@ class DrawTool(QObject):
             return 1 - current if current < 2 else 0
         return (current + 1) % min(n + 1, MAX_CLASSES)
 
+    def pick(self, x: float, y: float) -> tuple[tuple[float, float], int | None]:
+        """The data point nearest ``(x, y)`` within the eraser's radius, with its class; else the spot itself."""
+        ds = self.model.dataset
+        if len(ds.y):
+            d = np.hypot(ds.X[:, 0] - x, ds.X[:, 1] - y)
+            i = int(np.argmin(d))
+            if d[i] <= ERASER_RADIUS:
+                return (float(ds.X[i, 0]), float(ds.X[i, 1])), int(ds.y[i])
+        return (float(x), float(y)), None
+
     @Slot(float, float, object, object)
     def clicked(self, x: float, y: float, button, modifiers) -> None:
+        if self.trace is not None and modifiers & Qt.KeyboardModifier.AltModifier:
+            self.trace(*self.pick(x, y))
+            return
         erase = self.state.view.eraser or bool(modifiers & Qt.KeyboardModifier.ControlModifier)
         if erase:
             self.model.erase_nearest(x, y)

@@ -10,12 +10,13 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
-from ..training.commands import DeleteRuns, SetWeight, Sweep, Views
+from ..training.commands import DeleteRuns, SetTrace, SetWeight, Sweep, TakeTraceStep, Views
 from ..training.frame import Frame
 from .confusion_view import ConfusionMarks, ConfusionView
 from .insight_views import HealthView, HiddenSpaceView, RunsView
 from .network_view import NetworkView
 from .state_model import StateModel
+from .step_through import StepThroughView
 from .training_thread import TrainingThread
 
 READOUT_HINT = "Hover a neuron or a link to read it; click a neuron to map it on the canvas."
@@ -36,6 +37,7 @@ class InsightPanels(QObject):
         self.runs = RunsView()
         self.confusion = ConfusionView()
         self.marks = ConfusionMarks(self.confusion, canvas)
+        self.step = StepThroughView()
         self.focus: tuple | None = None
         self._pending: dict = {}  # panel -> sub-frame waiting to be drawn
         self.docks: dict[str, QDockWidget] = {}
@@ -46,6 +48,7 @@ class InsightPanels(QObject):
                 ("hidden", "Hidden space", self.hidden),
                 ("runs", "Runs", self.runs),
                 ("confusion", "Confusion", self.confusion),
+                ("step", "Step through", self.step),
             ),
             start=1,
         ):
@@ -58,12 +61,12 @@ class InsightPanels(QObject):
             # Shown from the View menu, a panel comes to the front of its tab group.
             dock.toggleViewAction().triggered.connect(lambda on, d=dock: d.raise_() if on else None)
             self.docks[key] = dock
-        # All five share the right side as tabs: each gets the full height, even on a laptop screen.
+        # All six share the right side as tabs: each gets the full height, even on a laptop screen.
         window.setTabPosition(Qt.DockWidgetArea.RightDockWidgetArea, QTabWidget.TabPosition.North)
-        for key in ("health", "hidden", "runs", "confusion"):
+        for key in ("health", "hidden", "runs", "confusion", "step"):
             window.tabifyDockWidget(self.docks["network"], self.docks[key])
         self.network.setMinimumWidth(260)
-        for key in ("hidden", "runs", "health", "confusion"):
+        for key in ("hidden", "runs", "health", "confusion", "step"):
             self.docks[key].hide()
         self.docks["network"].raise_()
         for dock in self.docks.values():
@@ -72,6 +75,7 @@ class InsightPanels(QObject):
         self.network.weightEdited.connect(self.set_weight)
         self.hidden.choiceChanged.connect(self.send_views)
         self.marks.wantedChanged.connect(self.send_views)
+        self.step.takeStep.connect(self.take_trace_step)
         self.runs.sweepRequested.connect(self._sweep)
         self.runs.deleteRequested.connect(lambda runs: self.thread.send(DeleteRuns(runs)))
         self.runs.applyRequested.connect(state.set_config)
@@ -106,6 +110,7 @@ class InsightPanels(QObject):
             hidden=self.hidden.choice() if self.docks["hidden"].isVisible() else None,
             focus=self.focus,
             confusion=confusion_open or self.marks.toggle.isChecked(),
+            trace=self.docks["step"].isVisible(),
         )
         if not views.confusion:
             self.marks.stop()
@@ -133,6 +138,20 @@ class InsightPanels(QObject):
         self.thread.send(SetWeight(layer, row, col, value))
         self.notify(f"Weight set to {value:g}.")
 
+    def trace_point(self, point: tuple[float, float], label: int | None) -> None:
+        """Trace one step on this point (a data point's class, or None for a spot of the plane): Alt+click."""
+        self.thread.send(SetTrace(point, label))
+        dock = self.docks["step"]
+        dock.show()
+        dock.raise_()
+        self.send_views()
+        where = f"this class-{label + 1} point" if label is not None else "this spot (target: its predicted class)"
+        self.notify(f"Step through: tracing one training step on {where}.")
+
+    def take_trace_step(self) -> None:
+        self.thread.send(TakeTraceStep())
+        self.notify("Took the shown step on the traced point.")
+
     def _sweep(self, runs, epochs) -> None:
         self.thread.send(Sweep(tuple(runs), epochs))
         self.notify(f"Sweeping {len(runs)} runs of {epochs} epochs…")
@@ -145,6 +164,9 @@ class InsightPanels(QObject):
             self.runs.set_runs(frame.runs)
         if frame.confusion is not None:
             self.marks.update_from(frame.confusion)  # a few small tables and two overlays: drawn at once
+        self.step.set_running(frame.status.running)
+        if frame.trace is not None:
+            self.step.update_from(frame.trace)  # a little text: drawn at once
         for key, sub in (("network", frame.network), ("health", frame.health), ("hidden", frame.hidden)):
             if sub is not None and self.docks[key].isVisible():
                 self._pending[key] = sub

@@ -52,7 +52,7 @@ class MainWindow(QMainWindow):
         self.default_layout = self.saveState()  # what View → Reset layout goes back to
         self.sessions = SessionController(self.thread, self.model, self.state, lambda: self.is_training, home)
         self.files = FileActions(self, self.model, self.sessions, self.restore_session, self.notify, self.show_problem)
-        self.draw = DrawTool(self.model, self.state, self)
+        self.draw = DrawTool(self.model, self.state, self, trace=self.insight.trace_point)
         self.presets = PresetActions(self.thread, self.model, self.state, self.notify, self)
         if dataset is None:
             self.presets.remember(DEFAULT_PRESET, self.model.dataset)

@@ -114,6 +114,7 @@ EXTRA_KEYS = [  # keys the window handles that are not menu actions
     ("Left click / drag", "Add points of the current class"),
     ("Right click / drag", "Add points of the other class"),
     ("Ctrl+click", "Remove the nearest point"),
+    ("Alt+click", "Trace one training step on the nearest point (or the spot) in Step through"),
     ("Middle drag, wheel", "Pan and zoom the canvas"),
 ]
 
