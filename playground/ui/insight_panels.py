@@ -16,7 +16,7 @@ from .confusion_view import ConfusionMarks, ConfusionView
 from .insight_views import HealthView, HiddenSpaceView, RunsView
 from .network_view import NetworkView
 from .state_model import StateModel
-from .step_through import StepThroughView
+from .step_through import StepThroughView, class_name
 from .training_thread import TrainingThread
 
 READOUT_HINT = "Hover a neuron or a link to read it; click a neuron to map it on the canvas."
@@ -145,7 +145,7 @@ class InsightPanels(QObject):
         dock.show()
         dock.raise_()
         self.send_views()
-        where = f"this class-{label + 1} point" if label is not None else "this spot (target: its predicted class)"
+        where = f"this {class_name(label)} point" if label is not None else "this spot (target: its predicted class)"
         self.notify(f"Step through: tracing one training step on {where}.")
 
     def take_trace_step(self) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..training.frame import TraceFrame
+from ..training.palette import CLASS_NAMES
 
 FEW = 4  # neurons (and terms of a sum) shown before "Show all"
 HINT = "Alt+click a point on the canvas (or any spot of the plane) to trace one training step on it."
@@ -102,7 +103,7 @@ def _loss(t: TraceFrame) -> str:
     s = t.trace
     out, y = s.output, s.target
     why = "the network's own prediction (no label here)" if t.guessed else "the point's label"
-    lines = ["Loss", "", f"target: class {t.label + 1}, {why};  y = {_vec(y)}", f"output a = {_vec(out)}", ""]
+    lines = ["Loss", "", f"target: {class_name(t.label)}, {why};  y = {_vec(y)}", f"output a = {_vec(out)}", ""]
     if t.output == "sigmoid":
         lines.append("L = −[y·ln(a) + (1−y)·ln(1−a)]")
         lines.append(f"  = −[{_n(y[0])}·ln({_n(out[0])}) + {_n(1 - y[0])}·ln({_n(1 - out[0])})]")
@@ -241,7 +242,7 @@ class StepThroughView(QWidget):
             self.stages.setCurrentRow(min(max(row, 0), len(names) - 1))
             self.stages.blockSignals(False)
         x, y = frame.point
-        label = f"no label: target = predicted class {frame.label + 1}" if frame.guessed else f"class {frame.label + 1}"
+        label = f"no label: target = predicted {class_name(frame.label)}" if frame.guessed else class_name(frame.label)
         self.title.setText(f"Point ({x:.3g}, {y:.3g}), {label}; epoch {frame.epoch:,}")
         self._show()
 
@@ -261,3 +262,8 @@ class StepThroughView(QWidget):
         self.previous.setEnabled(n > 0 and row > 0)
         self.next.setEnabled(n > 0 and row < n - 1)
         self.take.setEnabled(self.trace is not None and not self.running)
+
+
+def class_name(k: int) -> str:
+    """As the rest of the window names classes: by colour, with the index the data uses."""
+    return f"{CLASS_NAMES[k]} (class {k})" if 0 <= k < len(CLASS_NAMES) else f"class {k}"
