@@ -2,9 +2,9 @@
 
 import errno
 import os
-import threading
 
 import pytest
+from hang_guard import read_in_thread
 
 from playground.files import atomic
 from playground.files.atomic import atomic_write, describe_os_error, quote, read_bytes_limited
@@ -15,24 +15,7 @@ class RefusedError(Exception):
 
 
 def _read_in_thread(path, limit=1000):
-    """A hang fails the test after 5 s instead of blocking the suite."""
-    outcome = {}
-
-    def target():
-        try:
-            outcome["value"] = read_bytes_limited(path, limit, RefusedError)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    thread.join(5)
-    hung = thread.is_alive()
-    if hung and path.is_fifo():  # let the stuck reader go
-        os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
-        thread.join(5)
-    assert not hung, f"reading {path.name} hung"
-    return outcome
+    return read_in_thread(path, lambda p: read_bytes_limited(p, limit, RefusedError))
 
 
 def test_a_regular_file_is_read(tmp_path):

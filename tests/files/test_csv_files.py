@@ -1,32 +1,16 @@
 """CSV files through the files package: hostile files end in one clear DatasetError."""
 
 import os
-import threading
 
 import pytest
+from hang_guard import read_in_thread
 
 from playground.data import DatasetError, load_csv
 from playground.files import read_csv
 
 
 def _load_in_thread(path):
-    outcome = {}
-
-    def target():
-        try:
-            outcome["value"] = load_csv(path)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    thread.join(5)
-    hung = thread.is_alive()
-    if hung and path.is_fifo():
-        os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
-        thread.join(5)
-    assert not hung, f"reading {path.name} hung"
-    return outcome
+    return read_in_thread(path, load_csv)
 
 
 def test_the_public_names_still_come_from_playground_data():

@@ -4,10 +4,10 @@ import base64
 import json
 import math
 import os
-import threading
 
 import numpy as np
 import pytest
+from hang_guard import read_in_thread
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -264,24 +264,7 @@ def test_too_many_weight_arrays_are_refused_before_decoding():
 
 
 def _load_in_thread(path, load):
-    """Run ``load(path)`` in a thread; a hang fails the test after 5 s instead of blocking the suite."""
-    outcome = {}
-
-    def target():
-        try:
-            outcome["value"] = load(path)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    thread.join(5)
-    hung = thread.is_alive()
-    if hung and path.is_fifo():  # let the stuck reader go: open the other end and close it
-        os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
-        thread.join(5)
-    assert not hung, f"reading {path.name} hung"
-    return outcome
+    return read_in_thread(path, load)
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
