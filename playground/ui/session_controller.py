@@ -137,8 +137,13 @@ class SessionController(QObject):
         else:  # the window closed while a dialog was open: the thread's final state is the answer
             self.answer(request, self.thread.final_state())
 
-    def answer(self, request: RequestState, final: SavedState) -> None:
+    def answer(self, request: RequestState, final: SavedState | None) -> None:
         """Serve a request the training thread did not answer before it stopped, from its final state."""
+        if final is None:  # the training process died before it could say anything
+            self.failed.emit(
+                f"Nothing was written to {request.path or 'the autosave'}: training had stopped unexpectedly."
+            )
+            return
         self.on_state(replace(final, purpose=request.purpose, path=request.path or ""))
 
     @Slot(object)
@@ -282,7 +287,7 @@ class SessionController(QObject):
         final = self.thread.final_state()
         for request in self.thread.pending_requests():
             self.answer(request, final)
-        if self.autosave_enabled:
+        if self.autosave_enabled and final is not None:
             session = self.session_from(final)
             error = self._write_now(self.autosave_file, session, False)
             while error:

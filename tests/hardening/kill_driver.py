@@ -1,5 +1,5 @@
 """The real app, driven like a user: a point drawn with the mouse every 0.2 s (and, by mode, training or
-saving every second). Prints ``<monotonic time> <points>`` after each point, for the kill loop to compare
+saving every second). Prints ``training-pid <pid>`` first, then ``<monotonic time> <points>`` after each point, for the kill loop to compare
 with the autosave it finds after SIGKILL. Usage: kill_driver.py MODE SAVE_PATH (home from PLAYGROUND_HOME)."""
 
 import sys
@@ -11,9 +11,8 @@ from PySide6.QtWidgets import QApplication
 
 from playground.ui.app import start
 
-mode, save_path = sys.argv[1], sys.argv[2]
-window = start()
 n = [0]
+window = None
 
 
 def draw() -> None:
@@ -25,13 +24,24 @@ def draw() -> None:
     print(f"{time.monotonic():.3f} {len(window.dataset)}", flush=True)
 
 
-timer = QTimer()
-timer.timeout.connect(draw)
-timer.start(200)
-if mode == "train":
-    window.start_training()
-if mode == "save":
-    saver = QTimer()
-    saver.timeout.connect(lambda: window.save_session_to(save_path))
-    saver.start(1000)
-sys.exit(QApplication.instance().exec())
+def main() -> None:
+    # Training runs in a child process: a script that opens the window keeps this guard, or
+    # multiprocessing would run it again while starting the child (see DESIGN.md).
+    global window
+    mode, save_path = sys.argv[1], sys.argv[2]
+    window = start()
+    print(f"training-pid {window.thread.pid}", flush=True)  # the training process, which must die with us
+    timer = QTimer()
+    timer.timeout.connect(draw)
+    timer.start(200)
+    if mode == "train":
+        window.start_training()
+    if mode == "save":
+        saver = QTimer()
+        saver.timeout.connect(lambda: window.save_session_to(save_path))
+        saver.start(1000)
+    sys.exit(QApplication.instance().exec())
+
+
+if __name__ == "__main__":
+    main()

@@ -118,7 +118,7 @@ def test_file_open_fuzz(qtbot, tmp_path, qthreads):
         else:
             assert w.dataset == data and w.config == config
             assert path.name in w.notices.problem_text and len(w.notices.problem_text) < 1500
-        assert w.thread.alive and w.thread.worker.errors == 0
+        assert w.thread.alive and w.thread.errors == 0
 
     check()
     w.close()

@@ -20,12 +20,30 @@ DRIVER = Path(__file__).with_name("kill_driver.py")
 MAX_LOSS_S = 2.0
 
 
+def _gone(pid: int, within: float) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        try:  # a zombie has ended; it waits only for its parent (the forkserver) to reap it
+            if Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z":
+                return True
+        except OSError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def _run_and_kill(home: Path, mode: str, after: float, save: Path) -> tuple[float, list[tuple[float, int]]]:
     env = dict(os.environ, PLAYGROUND_HOME=str(home), QT_QPA_PLATFORM="offscreen")
     proc = subprocess.Popen(
         [sys.executable, str(DRIVER), mode, str(save)], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
     )
     log: list[tuple[float, int]] = []
+    label, pid = proc.stdout.readline().split()
+    assert label == b"training-pid", "the driver did not start"
     first = proc.stdout.readline()  # the window is up and drawing
     assert first, "the driver did not start"
     deadline = time.monotonic() + after
@@ -37,6 +55,8 @@ def _run_and_kill(home: Path, mode: str, after: float, save: Path) -> tuple[floa
     killed_at = time.monotonic()
     proc.send_signal(signal.SIGKILL)
     pending += proc.communicate(timeout=10)[0] or b""
+    # The training process notices its window is gone (the pipe closes) and ends by itself.
+    assert _gone(int(pid), within=5.0), "the training process outlived its window"
     for line in pending.decode().splitlines():
         t, n = line.split()
         log.append((float(t), int(n)))

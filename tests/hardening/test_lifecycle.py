@@ -45,7 +45,7 @@ def test_rapid_train_pause_reset_reshape_preset_close_cycles(qtbot, qtlog, qthre
         if cycle % 2:
             w.buttons.reset.click()
         if cycle % REOPEN_EVERY == REOPEN_EVERY - 1:
-            assert w.thread.worker.errors == 0
+            assert w.thread.errors == 0
             w.close()
             assert qthreads() == []  # close() stopped and waited for the worker's QThread
             w = _open(qtbot, hidden=(4,))
@@ -61,7 +61,7 @@ def test_rapid_train_pause_reset_reshape_preset_close_cycles(qtbot, qtlog, qthre
     )
     w.buttons.step.click()
     qtbot.waitUntil(lambda: w.presenter.latest.status.epoch == 1, timeout=5000)
-    assert w.thread.worker.errors == 0
+    assert w.thread.errors == 0
     w.close()
     qtbot.waitUntil(lambda: qthreads() == [], timeout=5000)
     bad = [
@@ -109,5 +109,5 @@ def test_divergence_sweep_never_blanks_and_reset_recovers(qtbot, activation):
                     timeout=10000,
                 )
                 w.pause_training()
-    assert w.thread.worker.errors == 0
+    assert w.thread.errors == 0
     w.close()

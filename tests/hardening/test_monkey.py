@@ -194,6 +194,6 @@ def test_monkey(qtbot):
     w.buttons.step.click()
     qtbot.waitUntil(lambda: w.presenter.latest.status.epoch == 1, timeout=5000)
     assert actions > 50
-    assert w.thread.worker.errors == 0
+    assert w.thread.errors == 0
     w.close()
     assert not w.thread.alive

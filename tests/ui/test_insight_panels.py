@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from ui_helpers import live_state, live_trainer
 
 from playground.data import make_preset
 from playground.files import load_session
@@ -80,10 +81,13 @@ def test_typing_a_weight_changes_the_network(qtbot):
     w = _window(qtbot, config=TrainConfig(hidden=(4,)))
     w.insight.network.weightEdited.emit(0, 1, 2, 2.5)
     qtbot.waitUntil(
-        lambda: w.presenter.latest.network.blocks is not None and w.presenter.latest.network.blocks[0][1, 2] == 2.5,
+        lambda: w.presenter.latest is not None
+        and w.presenter.latest.network is not None
+        and w.presenter.latest.network.blocks is not None
+        and w.presenter.latest.network.blocks[0][1, 2] == 2.5,
         timeout=3000,
     )
-    assert w.thread.worker.live.trainer.net.weights[0][1, 2] == 2.5
+    assert live_trainer(qtbot, w).net.weights[0][1, 2] == 2.5
     w.shutdown()
 
 
@@ -186,7 +190,7 @@ def test_runs_can_be_deleted_applied_and_stay_distinct_past_eight(qtbot):
     runs.delete_button.click()
     qtbot.waitUntil(lambda: runs.table.rowCount() == 9, timeout=5000)
     assert [r.label for r in runs.runs][:2] == ["lr 0.001", "lr 0.003"]
-    qtbot.waitUntil(lambda: len(w.thread.worker.live.runs) == 9, timeout=3000)
+    assert len(live_state(qtbot, w).runs) == 9
     w.shutdown()
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QImage
-from ui_helpers import click
+from ui_helpers import click, live_trainer
 
 from playground.data import make_preset, save_csv
 from playground.files import load_session
@@ -57,14 +57,10 @@ def test_save_and_open_brings_back_the_same_boundary(window, qtbot, tmp_path):
     )
     # The picture the reopened window draws is exactly the saved network's, wherever its view ended up.
     shown = other.presenter.drawn
-    expected = evaluate_surface(
-        window.thread.worker.live.trainer.net, shown.surface.bounds, shown.surface.values.shape[0]
-    )
+    saved_net = live_trainer(qtbot, window).net
+    expected = evaluate_surface(saved_net, shown.surface.bounds, shown.surface.values.shape[0])
     assert np.array_equal(shown.surface.values, expected.values)
-    assert all(
-        np.array_equal(a, b)
-        for a, b in zip(other.thread.worker.live.trainer.net.weights, window.thread.worker.live.trainer.net.weights)
-    )
+    assert all(np.array_equal(a, b) for a, b in zip(live_trainer(qtbot, other).net.weights, saved_net.weights))
     assert other.dataset == window.dataset and other.config == window.config
     e, _ = other.loss_plot.train.data()
     assert len(e) == 60
@@ -118,7 +114,7 @@ def test_export_model_npz_loads_without_pickle(window, qtbot, tmp_path):
         arch = json.loads(str(npz["architecture"]))
         assert arch["layer_sizes"] == [2, 8, 8, 1]
         assert npz["weights_0"].shape == (2, 8) and npz["biases_2"].shape == (1,)
-        W = window.thread.worker.live.trainer.net.weights[0]
+        W = live_trainer(qtbot, window).net.weights[0]
         assert np.allclose(npz["weights_0"], W)
 
 

@@ -1,6 +1,7 @@
 """Regression tests for bugs that came from state with several owners (each failed before the redesign)."""
 
 import numpy as np
+from ui_helpers import live_trainer
 
 from playground.data import make_preset
 from playground.files import load_session
@@ -20,7 +21,7 @@ def _shown_test_mask(window):
 def test_new_seed_moves_the_split_for_the_canvas_the_trainer_and_the_saved_session(window, qtbot, tmp_path):
     window.buttons.new_seed.click()
     qtbot.waitUntil(lambda: window.presenter.latest.status.config.seed == 1, timeout=5000)
-    trainer = window.thread.worker.live.trainer
+    trainer = live_trainer(qtbot, window)
     assert np.array_equal(trainer.test_mask, window.dataset.test_mask(window.config.test_ratio, 1))
     assert np.array_equal(_shown_test_mask(window), trainer.test_mask)
     window.start_training()

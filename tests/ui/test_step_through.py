@@ -3,7 +3,7 @@ Next walks every stage, and "Take this step" moves the weights by exactly -lr * 
 
 import numpy as np
 from PySide6.QtCore import Qt
-from ui_helpers import click
+from ui_helpers import click, live_trainer
 
 from playground.data import make_preset
 from playground.nn import trace_step
@@ -42,7 +42,7 @@ def test_alt_click_traces_a_point_and_the_panel_walks_and_takes_the_step(qtbot):
         assert len(w.dataset.y) == n_points  # Alt+click traces, it adds nothing
         shown = panel.trace
         assert shown.point == (x, y) and shown.label == int(ds.y[i]) and not shown.guessed
-        net = w.thread.worker.live.trainer.net
+        net = live_trainer(qtbot, w).net
         want = trace_step(net, np.array([x, y], dtype=net.dtype), int(ds.y[i]))
         assert shown.trace.loss == want.loss
         for got, exp in zip(shown.trace.dweights, want.dweights):
@@ -70,7 +70,8 @@ def test_alt_click_traces_a_point_and_the_panel_walks_and_takes_the_step(qtbot):
         before = [W.copy() for W in net.weights] + [b.copy() for b in net.biases]
         panel.take.click()
         qtbot.waitUntil(lambda: _paused_trace(w) and w.insight.step.trace is not shown, timeout=5000)
-        after = list(net.weights) + list(net.biases)
+        stepped = live_trainer(qtbot, w).net
+        after = list(stepped.weights) + list(stepped.biases)
         for new, old, d in zip(after, before, shown.trace.dweights + shown.trace.dbiases):
             np.testing.assert_array_equal(new, old - lr * d)
         assert w.insight.step.trace.trace.loss < shown.trace.loss  # a small step downhill on this point
@@ -90,7 +91,7 @@ def test_alt_click_on_an_empty_spot_traces_towards_the_predicted_class(qtbot):
         qtbot.waitUntil(lambda: _paused_trace(w), timeout=5000)
         shown = w.insight.step.trace
         assert shown.guessed and np.allclose(shown.point, (0.0, 5.5), atol=0.05)
-        net = w.thread.worker.live.trainer.net
+        net = live_trainer(qtbot, w).net
         x = np.array(shown.point, dtype=net.dtype)
         assert shown.label == int(net.head.predict(net.logits(x[None]))[0])
         w.insight.step.stages.setCurrentRow(2)

@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLabel, QLineEdit, QPushButton
-from ui_helpers import canvas_pos, click, drag
+from ui_helpers import canvas_pos, click, drag, live_trainer
 
 from playground.data import Dataset, make_preset
 from playground.ui import MainWindow
@@ -162,8 +162,8 @@ def test_points_added_while_training_are_trained_on(window, qtbot):
     for x in np.linspace(-5, 5, 6):
         click(window, x, 5.5)
     assert len(window.dataset) == 506
-    # The worker now trains on 506 points: its metrics count them.
-    qtbot.waitUntil(lambda: window.thread.worker.live.trainer.dataset is window.dataset, timeout=5000)
+    # The training process now trains on 506 points (commands arrive in order: the data before the question).
+    assert live_trainer(qtbot, window).dataset == window.dataset
     window.pause_training()
 
 

@@ -1,6 +1,6 @@
 """Drive the canvas with real mouse events, at the widget position of data coordinates."""
 
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QObject, QPointF, Qt, Slot
 from PySide6.QtTest import QTest
 
 
@@ -22,3 +22,38 @@ def drag(window, points):
         QTest.mouseMove(vp, canvas_pos(window, *p))
         QTest.qWait(5)
     QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, canvas_pos(window, *points[-1]))
+
+
+class _StateCatcher(QObject):
+    def __init__(self):
+        super().__init__()
+        self.got = []
+
+    @Slot(object)
+    def take(self, saved):
+        if saved.purpose == "inspect":
+            self.got.append(saved)
+
+
+def live_state(qtbot, window, timeout=5000):
+    """The training process's state as it is now (a ``SavedState``: weights, data, settings, runs), asked
+    for through the public ``RequestState`` command, as a save asks for it. Commands are handled in order,
+    so it reflects every command sent before."""
+    from playground.training.commands import RequestState
+
+    catcher = _StateCatcher()
+    window.thread.stateReady.connect(catcher.take)
+    try:
+        window.thread.send(RequestState("inspect"))
+        qtbot.waitUntil(lambda: bool(catcher.got), timeout=timeout)
+    finally:
+        window.thread.stateReady.disconnect(catcher.take)
+    return catcher.got[0]
+
+
+def live_trainer(qtbot, window, timeout=5000):
+    """A copy of the training process's trainer as it is now (weights, data, split, optimizer state)."""
+    from playground.training.trainer import Trainer
+
+    saved = live_state(qtbot, window, timeout)
+    return Trainer(saved.dataset, saved.config, state=saved.state)
