@@ -134,7 +134,7 @@ class DeleteRuns:
 class RequestState:
     """Ask for the trainer's state (weights, optimizer, history) to save or export it."""
 
-    purpose: Literal["save", "autosave", "export-model"]
+    purpose: Literal["save", "autosave", "export-model", "export-script", "export-torch"]
     path: str = ""
 
 

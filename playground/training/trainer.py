@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -129,7 +129,7 @@ class Trainer:
         self.epoch = 0
         # ``() -> bool``, looked at between batches and chunks of rows; True abandons the epoch
         # (``TrainingStopped``). The window's worker sets it to its stop flag; None: never stop.
-        self.should_stop = None
+        self.should_stop: Callable[[], bool] | None = None
         self._prepare()
         if state is not None:
             self.restore(state)
@@ -399,11 +399,18 @@ class HeadlessRun:
 
 
 def train_headless(dataset: Dataset, config: TrainConfig, epochs: int, on_epoch=None) -> HeadlessRun:
-    """Train for ``epochs`` (or until divergence) and return the trainer with the final figures."""
-    trainer = Trainer(dataset, config, eval_every=0)
+    """Train a new network for ``epochs`` (or until divergence) and return the trainer with the final figures."""
+    return continue_headless(Trainer(dataset, config, eval_every=0), epochs, on_epoch)
+
+
+def continue_headless(trainer: Trainer, epochs: int, on_epoch=None) -> HeadlessRun:
+    """Train ``trainer`` for ``epochs`` more epochs (or until divergence). A trainer built from a saved session
+    as the window restores one (``Trainer(dataset, config, eval_every=0, state=session.state)``) continues it
+    exactly. ``summary["epochs"]`` is the network's epoch count afterwards."""
+    first = trainer.epoch
     start = time.perf_counter()
     last = None
-    for last in trainer.run(epochs):
+    for last in trainer.run(first + epochs):
         if on_epoch is not None:
             on_epoch(trainer, last)
     elapsed = time.perf_counter() - start
@@ -411,7 +418,7 @@ def train_headless(dataset: Dataset, config: TrainConfig, epochs: int, on_epoch=
     summary = {
         "epochs": trainer.epoch,
         "seconds": elapsed,
-        "epochs_per_second": trainer.epoch / elapsed if elapsed > 0 else math.inf,
+        "epochs_per_second": (trainer.epoch - first) / elapsed if elapsed > 0 else math.inf,
         "train_loss": m.train_loss,
         "test_loss": m.test_loss,
         "train_accuracy": m.train_accuracy,

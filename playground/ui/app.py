@@ -11,8 +11,9 @@ import sys
 import traceback
 
 
-def start(path: str | None = None):
-    """Build, restore and show the main window (the event loop is not started); returns the window."""
+def start(path: str | None = None, settings=None):
+    """Build, restore and show the main window (the event loop is not started); returns the window.
+    ``settings`` (``training.settings_text.SharedSettings``, from ``--settings``) apply last."""
     import pyqtgraph as pg
     from PySide6.QtWidgets import QApplication
 
@@ -41,6 +42,8 @@ def start(path: str | None = None):
     except Exception as exc:  # noqa: BLE001 - never expected; the window must still come up
         traceback.print_exc()
         window.show_problem(f"Starting up went wrong ({type(exc).__name__}: {exc}); the defaults are shown.")
+    if settings is not None:
+        window.share.apply(settings)
     return window
 
 
@@ -69,11 +72,11 @@ def _restore(window) -> bool:
     return True
 
 
-def run(path: str | None = None, quit_after: float | None = None) -> int:
+def run(path: str | None = None, quit_after: float | None = None, settings=None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    window = start(path)
+    window = start(path, settings)
     if quit_after is not None:
         QTimer.singleShot(int(quit_after * 1000), window.close)
     return QApplication.instance().exec()

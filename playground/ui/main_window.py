@@ -25,7 +25,7 @@ from .file_actions import FileActions, dropped_path
 from .icon import app_icon
 from .insight_panels import InsightPanels
 from .loss_plot import LossPlot
-from .menus import add_menus, window_menus
+from .menus import ShareActions, add_menus, window_menus
 from .panels import DataPanel, Notices, ProgressPanel, StatusLine, TrainingButtons, main_layout, titled
 from .presenter import FramePresenter
 from .presets import PresetActions
@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
             self.presets.remember(DEFAULT_PRESET, self.model.dataset)
         parts = (self.canvas, self.loss_plot, self.progress, self.notices, self.buttons, self.controls, self.insight)
         self.presenter = FramePresenter(self.thread, self.state, *parts, self.status_line)
+        self.share = ShareActions.for_window(self)  # Export → Python script, Copy / Paste settings
         self.actions = add_menus(self.menuBar(), window_menus(self))
         setup.set_tab_order(setup.screen_order(self))
         self._wire()

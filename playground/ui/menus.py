@@ -1,5 +1,6 @@
 """Menus from a plain description: ``{title: [item, ...]}`` where an item is ``None`` (a separator), a
-``QAction`` or ``QMenu`` (added as is), or ``(text, slot, shortcut or None, objectName)``.
+``QAction`` or ``QMenu`` (added as is), ``(title, [item, ...])`` (a submenu, described the same way), or
+``(text, slot, shortcut or None, objectName)``.
 
 ``window_menus`` describes the main window's menus: every action the window offers sits in one, with its
 shortcut. A shortcut written after a tab in the text ("Train / pause\\tSpace") is shown but not bound: the
@@ -11,32 +12,42 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMenuBar
 
+from .share_actions import ShareActions  # the window builds it with the menus that name its slots
+
+__all__ = ["ShareActions", "add_menus", "redo_keys", "shortcut_rows", "window_menus"]
+
 StandardKey = QKeySequence.StandardKey
 
 
 def add_menus(bar: QMenuBar, menus: dict) -> dict[str, QAction]:
-    """Add the menus; returns the new actions by object name."""
+    """Add the menus; returns the new actions by object name (those of submenus too)."""
     actions: dict[str, QAction] = {}
     for title, items in menus.items():
-        menu = bar.addMenu(title)
-        for item in items:
-            if item is None:
-                menu.addSeparator()
-            elif isinstance(item, QAction):
-                menu.addAction(item)
-            elif isinstance(item, QMenu):
-                menu.addMenu(item)
-            else:
-                text, slot, shortcut, name = item
-                action = menu.addAction(text)
-                action.setObjectName(name)
-                if isinstance(shortcut, list):
-                    action.setShortcuts(shortcut)
-                elif shortcut is not None:
-                    action.setShortcut(shortcut)
-                action.triggered.connect(slot)
-                actions[name] = action
+        _add_items(bar.addMenu(title), items, actions)
     return actions
+
+
+def _add_items(menu: QMenu, items: list, actions: dict[str, QAction]) -> None:
+    for item in items:
+        if item is None:
+            menu.addSeparator()
+        elif isinstance(item, QAction):
+            menu.addAction(item)
+        elif isinstance(item, QMenu):
+            menu.addMenu(item)
+        elif len(item) == 2:
+            title, sub_items = item
+            _add_items(menu.addMenu(title), sub_items, actions)
+        else:
+            text, slot, shortcut, name = item
+            action = menu.addAction(text)
+            action.setObjectName(name)
+            if isinstance(shortcut, list):
+                action.setShortcuts(shortcut)
+            elif shortcut is not None:
+                action.setShortcut(shortcut)
+            action.triggered.connect(slot)
+            actions[name] = action
 
 
 def redo_keys() -> list[QKeySequence]:
@@ -50,7 +61,7 @@ def redo_keys() -> list[QKeySequence]:
 
 def window_menus(w) -> dict:
     """The main window's menus (``w`` is the window; its parts are built already)."""
-    f, m, b = w.files, w.model, w.buttons
+    f, m, b, s = w.files, w.model, w.buttons, w.share
     return {
         "&File": [
             ("New session", w.new_session, StandardKey.New, "newAction"),
@@ -62,12 +73,19 @@ def window_menus(w) -> dict:
             ("Save session as…", f.save_session_as, StandardKey.SaveAs, "saveAsAction"),
             ("Save dataset as CSV…", f.save_dataset_dialog, None, "saveDatasetAction"),
             None,
-            ("Export model (.npz)…", f.export_model_dialog, None, "exportModelAction"),
             (
-                "Export picture (PNG)…",
-                lambda: f.export_picture_dialog(w.canvas, w.loss_plot),
-                None,
-                "exportPictureAction",
+                "Export",
+                [
+                    ("Python script (NumPy)…", s.export_script_dialog, None, "exportScriptAction"),
+                    ("PyTorch script…", lambda: s.export_script_dialog(torch=True), None, "exportTorchAction"),
+                    ("Model (.npz)…", f.export_model_dialog, None, "exportModelAction"),
+                    (
+                        "Picture (PNG)…",
+                        lambda: f.export_picture_dialog(w.canvas, w.loss_plot),
+                        None,
+                        "exportPictureAction",
+                    ),
+                ],
             ),
             None,
             ("Quit", w.close, StandardKey.Quit, "quitAction"),
@@ -78,6 +96,9 @@ def window_menus(w) -> dict:
             ("Clear all points", m.clear, None, "clearAction"),
             None,
             ("Suggest settings for this data", w.presets.suggest, QKeySequence("Ctrl+G"), "suggestAction"),
+            None,
+            ("Copy settings", s.copy_settings, None, "copySettingsAction"),
+            ("Paste settings", s.paste_settings, None, "pasteSettingsAction"),
         ],
         "&Training": [
             ("Train / pause\tSpace", w.toggle_training, None, "trainAction"),
