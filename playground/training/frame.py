@@ -171,6 +171,14 @@ class TraceFrame:
     activation: str
     output: str  # "sigmoid" or "softmax"
     learning_rate: float
+    # What training's next optimizer step (on its next batch, with its optimizer and state) will change:
+    # [ΔW; Δb] per layer (``Trainer.next_step``); None while a run on many points trains (too costly live).
+    batch_step: list | None = None
+    batch_rows: int = 0
+    optimizer: str = ""
+
+
+BATCH_PREVIEW_ROWS = 5_000  # while training, the next batch's step is previewed live up to this many points
 
 
 def trace_frame(live: LiveRun) -> TraceFrame | None:
@@ -179,7 +187,13 @@ def trace_frame(live: LiveRun) -> TraceFrame | None:
     if traced is None or live.trace_point is None:
         return None
     step, label, guessed = traced
-    net = live.trainer.net
+    trainer = live.trainer
+    net = trainer.net
+    batch_step, batch_rows = None, 0
+    if not live.busy or trainer.n_train <= BATCH_PREVIEW_ROWS:
+        preview = trainer.next_step()
+        if preview is not None:
+            batch_step, batch_rows = preview
     return TraceFrame(
         live.run_id,
         live.trainer.epoch,
@@ -191,7 +205,10 @@ def trace_frame(live: LiveRun) -> TraceFrame | None:
         [b.copy() for b in net.biases],
         net.activation_name,
         net.output_name,
-        float(live.trainer.config.learning_rate),
+        float(trainer.config.learning_rate),
+        batch_step,
+        batch_rows,
+        trainer.config.optimizer,
     )
 
 

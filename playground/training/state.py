@@ -39,6 +39,7 @@ class ViewState:
     bounds: tuple[float, float, float, float] = DEFAULT_BOUNDS
     current_class: int = 0
     eraser: bool = False
+    trace_tool: bool = False  # a left click traces one training step on the point (Step through)
     show_test: bool = True
     discretize: bool = False
     log_scale: bool = False
@@ -58,6 +59,7 @@ class ViewState:
             "view": list(self.bounds),
             "current_class": self.current_class,
             "eraser": self.eraser,
+            "trace_tool": self.trace_tool,
             "show_test": self.show_test,
             "discretize": self.discretize,
             "log_scale": self.log_scale,
@@ -79,7 +81,7 @@ class ViewState:
             if not isinstance(k, int) or isinstance(k, bool) or not 0 <= k < MAX_CLASSES:
                 raise ValueError(f"current_class should be a class 0..{MAX_CLASSES - 1}, not {k!r}")
             kwargs["current_class"] = k
-        for key in ("eraser", "show_test", "discretize", "log_scale"):
+        for key in ("eraser", "trace_tool", "show_test", "discretize", "log_scale"):
             if key in d:
                 if not isinstance(d[key], bool):
                     raise ValueError(f"{key} should be true or false, not {d[key]!r}")

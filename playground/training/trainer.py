@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 from collections.abc import Callable, Iterator
@@ -245,6 +246,32 @@ class Trainer:
         return self.X_train.shape[0]
 
     # -- training ------------------------------------------------------------------------------
+
+    def next_step(self) -> tuple[list, int] | None:
+        """What the next optimizer step will change, without taking it: ``([ΔW; Δb] per layer, batch rows)``.
+
+        Exactly the first step of the next epoch: the same shuffle (from a copy of the generator), the same
+        batch, regularisation, optimizer and optimizer state (copies); the network is left as it was. None
+        when there are no training points."""
+        net, cfg = self.net, self.config
+        X, Y = self.X_train, self.Y_train
+        n = X.shape[0]
+        if n == 0:
+            return None
+        batch = cfg.batch_size if 0 < cfg.batch_size < n else n
+        if batch < n:
+            rng = np.random.Generator(type(self._shuffle_rng.bit_generator)())
+            rng.bit_generator.state = self._shuffle_rng.bit_generator.state
+            first = rng.permutation(n)[:batch]
+            X, Y = X[first], Y[first]
+        blocks = net.blocks()
+        with np.errstate(all="ignore"):
+            _, dblocks = self._gradients(X, Y)
+            if cfg.l1 or cfg.l2:
+                add_block_regularization(blocks, dblocks, cfg.l1, cfg.l2)
+            after = [b.copy() for b in blocks]
+            copy.deepcopy(self.optimizer).step(after, dblocks)
+            return [a - b for a, b in zip(after, blocks, strict=True)], batch
 
     def probe(self) -> StepStats | None:
         """Layer statistics at the current weights without training: the full-batch gradient, and no

@@ -23,6 +23,7 @@ class DrawTool(QObject):
         self.state = state
         self.trace = trace
         self._stroke_class: int | None = None  # the class a right-drag stroke paints
+        self._stroke_open = False
 
     def other_class(self) -> int:
         """The class a right click adds: the other of two, or the next one (up to one new class)."""
@@ -44,7 +45,8 @@ class DrawTool(QObject):
 
     @Slot(float, float, object, object)
     def clicked(self, x: float, y: float, button, modifiers) -> None:
-        if self.trace is not None and modifiers & Qt.KeyboardModifier.AltModifier:
+        tracing = self.state.view.trace_tool or bool(modifiers & Qt.KeyboardModifier.AltModifier)
+        if self.trace is not None and tracing:
             self.trace(*self.pick(x, y))
             return
         erase = self.state.view.eraser or bool(modifiers & Qt.KeyboardModifier.ControlModifier)
@@ -60,8 +62,13 @@ class DrawTool(QObject):
         """Left drag paints the current class, right drag the other one (as a right click adds it)."""
         eraser = self.state.view.eraser
         if phase == PRESS:
+            if self.state.view.trace_tool:
+                return  # the trace tool draws nothing: a drag is a click that moved, and traces nothing
             self._stroke_class = self.other_class() if button == Qt.MouseButton.RightButton else None
             self.model.begin_stroke("erase" if eraser else "paint")
+            self._stroke_open = True
+        if not self._stroke_open:
+            return
         if eraser:
             self.model.erase_at(x1, y1)
         else:
@@ -69,3 +76,4 @@ class DrawTool(QObject):
             self.model.paint((x0, y0), (x1, y1), k)
         if phase == RELEASE:
             self.model.end_stroke()
+            self._stroke_open = False

@@ -76,6 +76,8 @@ class InsightPanels(QObject):
         self.hidden.choiceChanged.connect(self.send_views)
         self.marks.wantedChanged.connect(self.send_views)
         self.step.takeStep.connect(self.take_trace_step)
+        self.step.marksChanged.connect(self.mark_stage)  # the network view marks the stage shown
+        self.docks["step"].visibilityChanged.connect(lambda shown: shown or self.network.set_marks(None))
         self.runs.sweepRequested.connect(self._sweep)
         self.runs.deleteRequested.connect(lambda runs: self.thread.send(DeleteRuns(runs)))
         self.runs.applyRequested.connect(state.set_config)
@@ -141,12 +143,24 @@ class InsightPanels(QObject):
     def trace_point(self, point: tuple[float, float], label: int | None) -> None:
         """Trace one step on this point (a data point's class, or None for a spot of the plane): Alt+click."""
         self.thread.send(SetTrace(point, label))
-        dock = self.docks["step"]
+        dock, network = self.docks["step"], self.docks["network"]
+        window = self.parent()
+        # The network view marks each stage's neurons and links: show it beside the panel, not behind it.
+        network.show()
         dock.show()
+        if network in window.tabifiedDockWidgets(dock):  # below the tabs instead (a split joins the tabs)
+            window.removeDockWidget(dock)
+            window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock, Qt.Orientation.Vertical)
+            dock.show()
+        network.raise_()
         dock.raise_()
         self.send_views()
         where = f"this {class_name(label)} point" if label is not None else "this spot (target: its predicted class)"
         self.notify(f"Step through: tracing one training step on {where}.")
+
+    @Slot(object)
+    def mark_stage(self, marks) -> None:
+        self.network.set_marks(marks if self.docks["step"].isVisible() else None)
 
     def take_trace_step(self) -> None:
         self.thread.send(TakeTraceStep())

@@ -44,6 +44,7 @@ ROW = 44
 POSITIVE = QColor(*CLASS_COLORS[1])
 NEGATIVE = QColor(*CLASS_COLORS[0])
 HIGHLIGHT = QColor(20, 20, 20)
+FADED = QColor(215, 215, 215)
 READABLE = QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations  # text keeps its size when fitted small
 
 
@@ -81,6 +82,7 @@ class _Link(QGraphicsLineItem):
         self._shape = stroker.createStroke(path)  # computed once: Qt asks for it on every repaint and hover
         self._style: tuple | None = None
         self.highlighted = False
+        self.mark: tuple | None = None  # (value, width) while a Step-through stage marks this link
 
     def shape(self):  # a wider target than the hairline, so thin links can be hovered and clicked
         return self._shape
@@ -98,11 +100,25 @@ class _Link(QGraphicsLineItem):
             self.setZValue(1 if on else -1)
             self._apply_pen()
 
+    def set_mark(self, mark: tuple | None) -> None:
+        self.mark = mark
+
+    def refresh_pen(self) -> None:
+        self._apply_pen()
+
     def _apply_pen(self) -> None:
         positive, width = self._style or (True, 1.0)
         if self.highlighted:
             pen = QPen(HIGHLIGHT)
             pen.setWidthF(width + 2.5)
+        elif self.view.marks is not None:  # a Step-through stage: its links by value, the rest faded
+            if self.mark is None:
+                pen = QPen(FADED)
+                pen.setWidthF(0.5)
+            else:
+                value, mark_width = self.mark
+                pen = QPen(POSITIVE if value >= 0 else NEGATIVE)
+                pen.setWidthF(mark_width)
         else:
             pen = QPen(POSITIVE if positive else NEGATIVE)
             pen.setWidthF(width)
@@ -148,6 +164,8 @@ class NetworkView(QGraphicsView):
         self._grads = None
         self.activation = "tanh"
         self._hovered = None
+        self.marks = None  # the Step-through stage shown (step_through.StageMarks), or None
+        self._rings: dict[tuple[int, int], QGraphicsRectItem] = {}
 
     # -- structure -------------------------------------------------------------------------------
 
@@ -165,6 +183,7 @@ class NetworkView(QGraphicsView):
         self._hovered = None
         self._nodes.clear()
         self._links.clear()
+        self._rings.clear()
         self._sizes = list(sizes)
         self._names = []  # (label, long text, short text): see _fit
         self._input_labels = []
@@ -191,6 +210,12 @@ class NetworkView(QGraphicsView):
                 node.setOffset(p.x() - NODE / 2, p.y() - NODE / 2)
                 scene.addItem(node)
                 self._nodes[(layer, i)] = node
+                ring = QGraphicsRectItem(QRectF(p.x() - NODE / 2 - 3, p.y() - NODE / 2 - 3, NODE + 6, NODE + 6))
+                ring.setBrush(QBrush(Qt.BrushStyle.NoBrush))
+                ring.setVisible(False)
+                ring.setZValue(2)
+                scene.addItem(ring)
+                self._rings[(layer, i)] = ring
             if size > MAX_SHOWN:
                 more = _label(f"+{size - MAX_SHOWN} more", vertical=0.0)
                 self._names.append((more, f"+{size - MAX_SHOWN} more", f"+{size - MAX_SHOWN}"))
@@ -244,6 +269,7 @@ class NetworkView(QGraphicsView):
             return
         if snap.layer_sizes != self._sizes:
             self._rebuild(snap.layer_sizes)
+            self._show_marks()
         self.activation = snap.activation
         self._blocks, self._grads = snap.blocks, snap.grads
         last = len(snap.layer_sizes) - 1
@@ -266,6 +292,40 @@ class NetworkView(QGraphicsView):
         h, w, _ = rgb.shape
         image = QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
         return QPixmap.fromImage(image).scaled(NODE, NODE)
+
+    # -- a Step-through stage ----------------------------------------------------------------------
+
+    def set_marks(self, marks) -> None:
+        """Mark one Step-through stage's neurons (a ring) and links, coloured by the sign of their value and
+        sized by its magnitude; other links fade. None: back to the plain view."""
+        self.marks = marks
+        self._show_marks()
+        if self._hovered is not None:
+            self._refresh_readout()
+
+    def marked_neurons(self) -> dict:
+        """The neurons shown marked now: ``(layer, index) -> (value, ring width)``."""
+        return {key: ring.data(0) for key, ring in self._rings.items() if ring.isVisible()}
+
+    def _show_marks(self) -> None:
+        marks = self.marks
+        neurons = marks.neurons if marks is not None else {}
+        links = marks.links if marks is not None else {}
+        biggest = max((abs(v) for v in (*neurons.values(), *links.values())), default=0.0) or 1.0
+        for key, ring in self._rings.items():
+            value = neurons.get(key)
+            ring.setVisible(value is not None)
+            if value is not None:
+                width = 1.5 + 3.5 * min(1.0, abs(value) / biggest)
+                pen = QPen(POSITIVE if value >= 0 else NEGATIVE)
+                pen.setWidthF(width)
+                ring.setPen(pen)
+                ring.setData(0, (value, width))
+                ring.setToolTip(f"{marks.what} = {value:.4g}")
+        for key, link in self._links.items():
+            value = links.get(key)
+            link.set_mark(None if value is None else (value, 0.8 + 4.2 * min(1.0, abs(value) / biggest)))
+            link.refresh_pen()
 
     # -- reading and editing ---------------------------------------------------------------------
 
@@ -295,6 +355,8 @@ class NetworkView(QGraphicsView):
             return ""
         bias = float(self._blocks[layer - 1][-1, index])
         text = f"layer {layer}, neuron {index + 1}\nbias {bias:.4g}"
+        if self.marks is not None and (layer, index) in self.marks.neurons:
+            text += f"\ntraced {self.marks.what} = {self.marks.neurons[(layer, index)]:.4g}"
         if self._grads is not None:
             text += f"\ngradient {float(self._grads[layer - 1][-1, index]):.3g}"
         return text + "\nclick: show its map on the canvas"

@@ -345,6 +345,13 @@ class DataPanel(QGroupBox):
         row.addWidget(self.swatch)
         row.addWidget(self.current_class, 1)
         row.addWidget(self.eraser)
+        self.trace_tool = QCheckBox("Trace")
+        self.trace_tool.setObjectName("traceTool")
+        self.trace_tool.setToolTip(
+            "Left click a point (or any spot) to trace one training step on it, number by number, in the Step "
+            "through panel (Alt+click does it too)"
+        )
+        row.addWidget(self.trace_tool)
         grid.addLayout(row, 2, 0, 1, 2)
 
         self.undo = _button("Undo", "undoButton", NOTHING_TO_UNDO)
@@ -380,7 +387,9 @@ class DataPanel(QGroupBox):
         self.load.clicked.connect(self._preset)
         self.preset.activated.connect(self._preset)  # picking a preset loads it: one step
         self.current_class.currentIndexChanged.connect(lambda k: self._request(current_class=k))
-        self.eraser.toggled.connect(lambda on: self._request(eraser=on))
+        # One tool at a time: the eraser and the trace tool switch each other off.
+        self.eraser.toggled.connect(lambda on: self._request(eraser=on, **({"trace_tool": False} if on else {})))
+        self.trace_tool.toggled.connect(lambda on: self._request(trace_tool=on, **({"eraser": False} if on else {})))
         self.show_test.toggled.connect(lambda on: self._request(show_test=on))
         self.discretize.toggled.connect(lambda on: self._request(discretize=on))
         self.log_scale.toggled.connect(lambda on: self._request(log_scale=on))
@@ -400,6 +409,7 @@ class DataPanel(QGroupBox):
         """Show ``view`` without echoing it back as a request."""
         for widget, value in (
             (self.eraser, view.eraser),
+            (self.trace_tool, view.trace_tool),
             (self.show_test, view.show_test),
             (self.discretize, view.discretize),
             (self.log_scale, view.log_scale),

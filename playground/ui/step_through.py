@@ -1,12 +1,15 @@
 """The "Step through" panel: one SGD step of the live network on one point, stage by stage, in numbers.
 
 The stages are forward layer 1 .. L, the loss, backward layer L .. 1 and the update; Previous / Next move
-through them and the text shows that stage's formulas with the numbers substituted. Every number comes from
+through them and the text shows that stage's formulas with the numbers substituted, while the network view
+marks the stage's neurons and links, coloured by value (``stage_marks``). Every number comes from
 the frame's ``TraceFrame`` (``nn.trace_step`` on the live network); nothing here computes a gradient. Layers
 wider than ``FEW`` show the neurons with the largest values unless "Show all" is ticked.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QSize, Signal
@@ -26,7 +29,10 @@ from ..training.frame import TraceFrame
 from ..training.palette import CLASS_NAMES
 
 FEW = 4  # neurons (and terms of a sum) shown before "Show all"
-HINT = "Alt+click a point on the canvas (or any spot of the plane) to trace one training step on it."
+HINT = (
+    "Tick Trace (beside Eraser) and click a point on the canvas, or any spot of the plane, to trace one training "
+    "step on it (Alt+click does it too)."
+)
 
 
 def _n(v) -> str:
@@ -68,6 +74,44 @@ def stage_text(t: TraceFrame, stage: int, show_all: bool = False) -> str:
     if stage < 2 * L + 1:
         return _backward(t, 2 * L + 1 - stage, show_all)
     return _update(t, show_all)
+
+
+@dataclass(frozen=True)
+class StageMarks:
+    """What the network view marks for one stage: neurons ``(layer, index)`` (layer 1 = first hidden) and
+    links ``(weight layer, i, j)`` (weight layer 0 = from the inputs), each with the value it is coloured by."""
+
+    what: str  # the quantity, e.g. "a", "w·a", "δ", "∂L/∂w", "Δw"
+    neurons: dict
+    links: dict
+
+
+def stage_marks(t: TraceFrame, stage: int) -> StageMarks:
+    """The neurons and links the stage ``stage`` (see ``stage_names``) is about, with their values:
+    forward layer l: each neuron's a and each incoming term w·a; loss: the output's error a − y;
+    backward layer l: each neuron's δ and each incoming weight's ∂L/∂w; update: every weight's −η·∂L/∂w."""
+    s = t.trace
+    L = len(s.preactivations)
+
+    def layer_links(layer: int, values: np.ndarray) -> dict:
+        return {(layer - 1, i, j): float(values[i, j]) for i in range(values.shape[0]) for j in range(values.shape[1])}
+
+    if stage < L:
+        layer = stage + 1
+        a_in, a = s.activations[layer - 1], s.activations[layer]
+        terms = t.weights[layer - 1] * np.asarray(a_in)[:, None]
+        return StageMarks("a", {(layer, j): float(v) for j, v in enumerate(a)}, layer_links(layer, terms))
+    if stage == L:
+        error = np.asarray(s.output) - np.asarray(s.target)
+        return StageMarks("a − y", {(L, j): float(v) for j, v in enumerate(error)}, {})
+    if stage < 2 * L + 1:
+        layer = 2 * L + 1 - stage
+        deltas = {(layer, j): float(v) for j, v in enumerate(s.deltas[layer - 1])}
+        return StageMarks("δ", deltas, layer_links(layer, s.dweights[layer - 1]))
+    links: dict = {}
+    for layer, dW in enumerate(s.dweights, start=1):
+        links |= layer_links(layer, -t.learning_rate * dW)
+    return StageMarks("Δw", {}, links)
 
 
 def _forward(t: TraceFrame, layer: int, show_all: bool) -> str:
@@ -148,25 +192,39 @@ def _backward(t: TraceFrame, layer: int, show_all: bool) -> str:
 def _update(t: TraceFrame, show_all: bool) -> str:
     s, lr = t.trace, t.learning_rate
     lines = [
-        "Update: one SGD step on this point alone",
+        "Update: one SGD step on this point alone, beside training's next step",
         "",
-        f"w ← w − η·∂L/∂w,  b ← b − η·∂L/∂b,  η = {_n(lr)} (the learning rate)",
-        "(training itself steps on whole batches, with the chosen optimizer)",
-        "",
+        f"this point: w ← w − η·∂L/∂w,  b ← b − η·∂L/∂b,  η = {_n(lr)} (the learning rate)",
     ]
+    batch = t.batch_step
+    if batch is not None:
+        lines.append(
+            f"next batch: what training's next step changes: {t.optimizer} on its next batch of "
+            f"{t.batch_rows:,} point{'s' if t.batch_rows != 1 else ''} (mean gradient, with its state)"
+        )
+    else:
+        lines.append("next batch: shown when paused (too many points to preview while training)")
+    lines.append("")
     for layer, (W, b, dW, db) in enumerate(zip(t.weights, t.biases, s.dweights, s.dbiases), start=1):
         lines.append(f"layer {layer}:")
+        step = batch[layer - 1] if batch is not None else None
         flat = np.abs(dW).ravel()
         order = range(flat.size) if show_all or flat.size <= FEW else np.argsort(-flat, kind="stable")[:FEW]
         for k in order:
             i, j = divmod(int(k), dW.shape[1])
             new = W[i, j] - lr * dW[i, j]
-            lines.append(f"  w[{i + 1}→{j + 1}] = {_n(W[i, j])} − {_n(lr)}×{_p(dW[i, j])} = {_n(new)}")
+            line = f"  w[{i + 1}→{j + 1}] = {_n(W[i, j])} − {_n(lr)}×{_p(dW[i, j])} = {_n(new)}"
+            if step is not None:
+                line += f";  next batch: {_n(W[i, j])} + {_p(step[i, j])} = {_n(W[i, j] + step[i, j])}"
+            lines.append(line)
         for j in range(b.size) if show_all or b.size <= FEW else np.argsort(-np.abs(db), kind="stable")[:FEW]:
-            lines.append(f"  b[{int(j) + 1}] = {_n(b[j])} − {_n(lr)}×{_p(db[j])} = {_n(b[j] - lr * db[j])}")
+            line = f"  b[{int(j) + 1}] = {_n(b[j])} − {_n(lr)}×{_p(db[j])} = {_n(b[j] - lr * db[j])}"
+            if step is not None:
+                line += f";  next batch: {_n(b[j])} + {_p(step[-1, j])} = {_n(b[j] + step[-1, j])}"
+            lines.append(line)
         if not show_all and flat.size > FEW:
-            lines.append(f"  (the {FEW} largest of {flat.size} weight changes)")
-    lines += ["", 'Paused, "Take this step" applies exactly this step and the boundary moves.']
+            lines.append(f"  (the {FEW} largest of {flat.size} weight changes for this point)")
+    lines += ["", 'Paused, "Take this step" applies exactly this point\'s step and the boundary moves.']
     return "\n".join(lines)
 
 
@@ -174,6 +232,7 @@ class StepThroughView(QWidget):
     """The panel. ``takeStep`` asks for the shown step to be applied; ``trace`` is the frame shown."""
 
     takeStep = Signal()
+    marksChanged = Signal(object)  # StageMarks of the stage shown, or None: for the network view
 
     def sizeHint(self) -> QSize:  # noqa: N802 - a docked panel asks for what a laptop can spare
         return QSize(380, 480)
@@ -230,6 +289,7 @@ class StepThroughView(QWidget):
         self.title.setText(HINT)
         self.text.clear()
         self._enable()
+        self.marksChanged.emit(None)
 
     def update_from(self, frame: TraceFrame) -> None:
         self.trace = frame
@@ -255,6 +315,7 @@ class StepThroughView(QWidget):
             bar = self.text.verticalScrollBar().value()
             self.text.setPlainText(text)
             self.text.verticalScrollBar().setValue(bar)
+            self.marksChanged.emit(stage_marks(self.trace, self.stages.currentRow()))
         self._enable()
 
     def _enable(self) -> None:

@@ -11,7 +11,11 @@ starts in tens of milliseconds, and no child inherits Qt's threads); where there
 
 from __future__ import annotations
 
+import contextlib
+import importlib.util
 import multiprocessing
+import sys
+import types
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, QThread, Slot
@@ -42,6 +46,23 @@ def process_context():
     return _context
 
 
+@contextlib.contextmanager
+def _main_module_left_alone():
+    """``multiprocessing`` runs the parent's main *script* again in every child (as ``__mp_main__``), so a
+    script that opens the window without an ``if __name__ == "__main__"`` guard would open another one in
+    the training process. The child needs nothing from it: while one starts, present the engine's own
+    process module as the main module, which the child then imports instead (small, no side effects)."""
+    main = sys.modules.get("__main__")
+    stand_in = types.ModuleType("__main__")
+    stand_in.__spec__ = importlib.util.find_spec("playground.training.process")
+    sys.modules["__main__"] = stand_in
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
 class TrainingThread(QObject):
     def __init__(self, dataset: Dataset, config: TrainConfig, bounds, parent=None):
         super().__init__(parent)
@@ -66,7 +87,8 @@ class TrainingThread(QObject):
     def start(self) -> None:
         assert self._thread is not None
         collect_on_gui_thread()  # never let Python's collector free Qt objects on the relay thread
-        self._process.start()
+        with _main_module_left_alone():
+            self._process.start()
         self._child_conn.close()  # the child's end lives in the child now: its death closes the pipe
         self._thread.start()
 

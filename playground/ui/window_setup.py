@@ -107,7 +107,7 @@ def screen_order(w) -> list[QWidget]:
     b, d, c = w.buttons, w.data_panel, w.controls
     return [
         *(b.train, b.step, b.reset, b.new_seed, b.speed, b.epochs, b.train_n),
-        *(d.preset, d.points, d.noise, d.load, d.current_class, d.eraser, d.undo, d.redo, d.clear),
+        *(d.preset, d.points, d.noise, d.load, d.current_class, d.eraser, d.trace_tool, d.undo, d.redo, d.clear),
         *(d.show_test, d.discretize, d.log_scale, d.suggest),
         *(c.hidden, c.learning_rate, c.activation, c.optimizer, c.init, c.batch, c.regularization, c.reg_rate),
         *(c.test_ratio, c.seed, c.max_epochs),

@@ -1,6 +1,7 @@
 """The real app, driven like a user: a point drawn with the mouse every 0.2 s (and, by mode, training or
-saving every second). Prints ``training-pid <pid>`` first, then ``<monotonic time> <points>`` after each point, for the kill loop to compare
-with the autosave it finds after SIGKILL. Usage: kill_driver.py MODE SAVE_PATH (home from PLAYGROUND_HOME)."""
+saving every second). Prints ``training-pid <pid>`` first, then ``<monotonic time> <points>`` after each
+point, for the kill loop to compare with the autosave it finds after SIGKILL.
+Usage: kill_driver.py MODE SAVE_PATH (home from PLAYGROUND_HOME)."""
 
 import sys
 import time

@@ -1,6 +1,7 @@
 """The "Step through" panel's data, without Qt: the frame's trace and "take this step"."""
 
 import numpy as np
+import pytest
 
 from playground.data import make_preset
 from playground.nn import trace_step
@@ -88,3 +89,37 @@ def test_take_trace_step_does_nothing_while_training_or_without_a_point():
     live.handle(Play())
     live.handle(TakeTraceStep())  # training
     _same(live.trainer.net.weights, before)
+
+
+def _blocks(trainer):
+    return [b.copy() for b in trainer.net.blocks()]
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("batch_size", [0, 37])
+def test_next_step_is_exactly_the_change_training_makes_next(optimizer, batch_size):
+    from playground.training import Trainer
+    from playground.training.trainer import TrainingStopped
+
+    config = TrainConfig(hidden=(4,), optimizer=optimizer, learning_rate=0.05, batch_size=batch_size, l2=0.01)
+    trainer = Trainer(make_preset("xor", 120, 0.1, seed=3), config)
+    for _ in range(3):  # some optimizer state (velocity, moments) and a moved shuffle generator
+        trainer.step()
+    before = _blocks(trainer)
+    preview, rows = trainer.next_step()
+    assert rows == (batch_size or trainer.n_train)
+    _same(_blocks(trainer), before)  # previewing changes nothing ...
+    twin = Trainer(trainer.dataset, config, state=trainer.state())
+    twin.step()
+    reference = Trainer(trainer.dataset, config, state=trainer.state())
+    trainer.step()
+    _same(_blocks(trainer), _blocks(twin))  # ... not even the shuffle or the optimizer's state
+    # Stop the reference after its first batch: what that step changed is the preview, to the last bit.
+    calls = []
+    reference.should_stop = lambda: calls.append(1) or len(calls) > 1
+    try:
+        reference.step()
+    except TrainingStopped:
+        pass
+    after = _blocks(reference)
+    _same(preview, [a - b for a, b in zip(after, before)])

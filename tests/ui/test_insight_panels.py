@@ -81,10 +81,12 @@ def test_typing_a_weight_changes_the_network(qtbot):
     w = _window(qtbot, config=TrainConfig(hidden=(4,)))
     w.insight.network.weightEdited.emit(0, 1, 2, 2.5)
     qtbot.waitUntil(
-        lambda: w.presenter.latest is not None
-        and w.presenter.latest.network is not None
-        and w.presenter.latest.network.blocks is not None
-        and w.presenter.latest.network.blocks[0][1, 2] == 2.5,
+        lambda: (
+            w.presenter.latest is not None
+            and w.presenter.latest.network is not None
+            and w.presenter.latest.network.blocks is not None
+            and w.presenter.latest.network.blocks[0][1, 2] == 2.5
+        ),
         timeout=3000,
     )
     assert live_trainer(qtbot, w).net.weights[0][1, 2] == 2.5

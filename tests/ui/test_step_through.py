@@ -3,13 +3,14 @@ Next walks every stage, and "Take this step" moves the weights by exactly -lr * 
 
 import numpy as np
 from PySide6.QtCore import Qt
-from ui_helpers import click, live_trainer
+from ui_helpers import click, drag, live_trainer
 
 from playground.data import make_preset
 from playground.nn import trace_step
 from playground.training import TrainConfig
 from playground.ui import MainWindow
-from playground.ui.step_through import stage_names
+from playground.ui.network_view import FADED, NEGATIVE, POSITIVE
+from playground.ui.step_through import stage_marks, stage_names
 
 
 def _window(qtbot):
@@ -96,5 +97,81 @@ def test_alt_click_on_an_empty_spot_traces_towards_the_predicted_class(qtbot):
         assert shown.label == int(net.head.predict(net.logits(x[None]))[0])
         w.insight.step.stages.setCurrentRow(2)
         assert "no label" in w.insight.step.current_text()
+    finally:
+        w.shutdown()
+
+
+def test_each_stage_marks_its_neurons_and_links_in_the_network_view_beside_the_panel(qtbot):
+    w = _window(qtbot)
+    try:
+        ds = w.dataset
+        x, y = float(ds.X[0, 0]), float(ds.X[0, 1])
+        click(w, x, y, modifier=Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: _paused_trace(w), timeout=5000)
+        docks, view, panel = w.insight.docks, w.insight.network, w.insight.step
+        # Side by side, not behind each other in one tab group.
+        assert docks["network"] not in w.tabifiedDockWidgets(docks["step"])
+        assert not docks["network"].visibleRegion().isEmpty() and not docks["step"].visibleRegion().isEmpty()
+        qtbot.waitUntil(lambda: view.node_items() != {}, timeout=5000)
+        t = panel.trace
+        for row, name in enumerate(stage_names(2)):
+            panel.stages.setCurrentRow(row)
+            marks = view.marks
+            assert marks == stage_marks(t, row)
+            assert set(view.marked_neurons()) == set(marks.neurons)
+            for key, (value, _) in view.marked_neurons().items():
+                assert value == marks.neurons[key]
+            for key, link in view.link_items().items():
+                colour = link.pen().color()
+                if key in marks.links:
+                    assert colour == (POSITIVE if marks.links[key] >= 0 else NEGATIVE), (name, key)
+                else:
+                    assert colour == FADED, (name, key)
+        # What the stages mark, in the trace's numbers.
+        s = t.trace
+        panel.stages.setCurrentRow(names_index := stage_names(2).index("Backward, layer 1"))
+        assert view.marks.neurons == {(1, j): float(d) for j, d in enumerate(s.deltas[0])}
+        assert view.marks.links[(0, 1, 2)] == float(s.dweights[0][1, 2])
+        panel.stages.setCurrentRow(names_index - 1)  # backward, output layer
+        assert view.marks.neurons == {(2, 0): float(s.deltas[1][0])}
+        panel.stages.setCurrentRow(0)  # forward, layer 1: each incoming term w·a
+        assert view.marks.links[(0, 1, 3)] == float(t.weights[0][1, 3] * s.activations[0][1])
+        # The update stage sets training's next step beside the point's: the same numbers the trainer gives.
+        panel.stages.setCurrentRow(len(stage_names(2)) - 1)
+        trainer = live_trainer(qtbot, w)
+        preview, rows = trainer.next_step()
+        assert t.batch_rows == rows == trainer.n_train  # the full batch, by default
+        for got, want in zip(t.batch_step, preview):
+            np.testing.assert_array_equal(got, want)
+        text = panel.current_text()
+        assert f"next batch of {rows:,} points" in text
+        W, step = t.weights[1], preview[1]
+        assert f"next batch: {W[0, 0]:.4g} + " in text and f"= {W[0, 0] + step[0, 0]:.4g}" in text
+        # Closing the panel gives the network view back its plain colours.
+        docks["step"].close()
+        assert view.marks is None and view.marked_neurons() == {}
+        assert all(link.pen().color() != FADED for link in view.link_items().values())
+    finally:
+        w.shutdown()
+
+
+def test_the_trace_tool_traces_with_a_plain_click_and_draws_nothing(qtbot):
+    w = _window(qtbot)
+    try:
+        tool, eraser = w.data_panel.trace_tool, w.data_panel.eraser
+        eraser.click()
+        assert w.state.view.eraser
+        tool.click()  # one tool at a time
+        assert w.state.view.trace_tool and not w.state.view.eraser and not eraser.isChecked()
+        ds = w.dataset
+        x, y = float(ds.X[5, 0]), float(ds.X[5, 1])
+        click(w, x, y)
+        drag(w, [(x, y), (x + 0.5, y + 0.5), (x + 1.0, y + 1.0)])
+        qtbot.waitUntil(lambda: _paused_trace(w) and w.insight.step.trace.point == (x, y), timeout=5000)
+        assert w.dataset == ds  # nothing added, nothing erased, nothing painted
+        assert w.insight.step.trace.label == int(ds.y[5])
+        tool.click()
+        click(w, 0.0, 5.5)
+        assert len(w.dataset) == len(ds) + 1  # a plain click adds a point again
     finally:
         w.shutdown()
