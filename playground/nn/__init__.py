@@ -1,7 +1,8 @@
 """The from-scratch engine: pure NumPy, no Qt.
 
 ``Network`` (network.py) is the readable reference; ``FusedNetwork`` (fused.py) is the fast training
-kernel, checked against it by the tests."""
+kernel, checked against it by the tests; ``StackedNetwork`` (stacked.py) trains K networks of one shape
+at once (sweeps, the loss landscape)."""
 
 from .activations import ACTIVATIONS, get_activation
 from .fused import FusedNetwork
@@ -11,6 +12,7 @@ from .network import Network
 from .optimizers import OPTIMIZERS, make_optimizer
 from .outputs import OUTPUTS
 from .regularization import add_regularization_gradients, regularization_penalty
+from .stacked import StackedNetwork, StackedOptimizer
 from .trace import StepTrace, trace_step
 
 __all__ = [
@@ -20,6 +22,8 @@ __all__ = [
     "OUTPUTS",
     "FusedNetwork",
     "Network",
+    "StackedNetwork",
+    "StackedOptimizer",
     "StepTrace",
     "add_regularization_gradients",
     "check_gradients",

@@ -125,9 +125,52 @@ class CancelSweep:
 
 @dataclass(frozen=True)
 class DeleteRuns:
-    """Forget these finished runs (``RunRecord`` objects, matched by identity)."""
+    """Forget these finished runs (``RunRecord`` objects, matched by their ``uid``)."""
 
     runs: tuple
+
+
+@dataclass(frozen=True)
+class ShowLandscape:
+    """The Loss landscape panel opened (``open``) or closed: while open, frames carry the landscape and the
+    optimizer's path on it (and a landscape is computed if there is none for this run)."""
+
+    open: bool
+
+
+@dataclass(frozen=True)
+class ComputeLandscape:
+    """Compute the loss landscape around the current weights: ``method`` "random" (filter-normalised random
+    directions from ``seed``) or "pca" (the principal directions of the weights' path so far)."""
+
+    method: str = "random"
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class JumpInLandscape:
+    """Set the weights to the point ``(alpha, beta)`` of landscape ``uid`` (ignored when that landscape is no
+    longer the current one); the optimizer's state starts afresh there."""
+
+    uid: int
+    alpha: float
+    beta: float
+
+
+@dataclass(frozen=True)
+class BranchFrom:
+    """Start a new run from the weights kept at ``epoch`` (or the nearest kept epoch before it); the current
+    run is finished and kept in Runs. The optimizer's state starts afresh."""
+
+    epoch: int
+
+
+@dataclass(frozen=True)
+class ShowMoment:
+    """Show the run as it was at ``epoch`` (the nearest kept epoch at or before it): every panel draws those
+    weights until ``ShowMoment(None)`` or any command that trains or changes the run, which comes back to now."""
+
+    epoch: int | None
 
 
 @dataclass(frozen=True)
@@ -161,6 +204,11 @@ Command = (
     | Sweep
     | CancelSweep
     | DeleteRuns
+    | ShowLandscape
+    | ComputeLandscape
+    | JumpInLandscape
+    | BranchFrom
+    | ShowMoment
     | RequestState
     | Stop
 )

@@ -224,6 +224,7 @@ class Frame:
     confusion: ConfusionFrame | None = None
     trace: TraceFrame | None = None
     runs: tuple[RunRecord, ...] | None = None  # every kept run, when the list changed
+    landscape: LandscapeFrame | None = None  # the Loss landscape panel's, while it is open
 
 
 class FrameBuilder:
@@ -297,6 +298,7 @@ class FrameBuilder:
             confusion=confusion,
             trace=trace,
             runs=runs,
+            landscape=landscape_frame(live, busy),
         )
 
     def _insight(self, live: LiveRun, metrics: Metrics | None):
@@ -354,3 +356,57 @@ class FrameBuilder:
         if not np.all(np.isfinite(values)):
             return None
         return SurfaceFrame(tuple(bounds), display_scale(values, activation).astype(np.float32), None, None, focus)
+
+
+@dataclass(frozen=True)
+class LandscapeFrame:
+    """The loss landscape around the weights (``training.landscape``) and the optimizer's path on it.
+
+    ``losses[j, i]`` is the training loss at ``theta + alphas[i] d1 + betas[j] d2`` (NaN: not finite);
+    ``uid`` names the landscape (a click sends it back in ``JumpInLandscape``), 0 when there is none yet.
+    ``path`` is the recorded weights projected on the plane, oldest first, the current weights last."""
+
+    run_id: int
+    epoch: int
+    uid: int
+    method: str
+    alphas: np.ndarray
+    betas: np.ndarray
+    losses: np.ndarray  # (res, res) float32
+    centre_loss: float
+    contours: tuple  # ((level, (2m, 2) segment points), ...)
+    path: np.ndarray  # (T, 2)
+    note: str
+
+
+def landscape_frame(live: LiveRun, busy: bool) -> LandscapeFrame | None:
+    """The landscape panel's part, while it is open: at once when idle, at the insight panels' rate while
+    training."""
+    tracker = live.landscape
+    now = time.perf_counter()
+    if not tracker.open or (busy and now - tracker.shown_at < INSIGHT_INTERVAL):
+        return None
+    tracker.shown_at = now
+    trainer = live.trainer
+    if not tracker.fits(trainer) and trainer.n_train:  # a new run (or network) while the panel is open
+        live.notice = tracker.compute(trainer) or live.notice
+    land = tracker.current
+    if land is None or not tracker.fits(trainer):
+        empty = np.zeros(0)
+        return LandscapeFrame(live.run_id, trainer.epoch, 0, "", empty, empty, np.zeros((0, 0), np.float32),
+                              float("nan"), (), np.zeros((0, 2)), "")  # fmt: skip
+    with np.errstate(all="ignore"):
+        path = tracker.path(trainer)
+    return LandscapeFrame(
+        live.run_id,
+        trainer.epoch,
+        land.uid,
+        land.method,
+        land.alphas.copy(),
+        land.betas.copy(),
+        land.losses.astype(np.float32),
+        land.centre_loss,
+        tuple((level, segments.copy()) for level, segments in tracker.contours),
+        path,
+        land.note,
+    )

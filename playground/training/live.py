@@ -14,10 +14,14 @@ import numpy as np
 
 from ..data import Dataset
 from ..nn import StepTrace, trace_step
+from .checkpoints import Checkpoints
 from .commands import (
     Apply,
+    BranchFrom,
     CancelSweep,
+    ComputeLandscape,
     DeleteRuns,
+    JumpInLandscape,
     Load,
     NewRun,
     Pause,
@@ -28,6 +32,8 @@ from .commands import (
     SetSpeed,
     SetTrace,
     SetWeight,
+    ShowLandscape,
+    ShowMoment,
     Step,
     Sweep,
     TakeTraceStep,
@@ -35,8 +41,10 @@ from .commands import (
 )
 from .config import TrainConfig
 from .history import LossHistory
+from .landscape import LandscapeTracker
 from .runs import MAX_RUNS, RunRecord, thin_curve
 from .state import DEFAULT_BOUNDS
+from .sweep_stack import StackedSweep, stackable
 from .trainer import StepStats, Trainer, TrainState, output_for
 
 NO_POINTS = "There are no training points yet: draw some, or pick a preset."
@@ -65,6 +73,12 @@ class _SweepJob:
     label: str = ""
     started: float = 0.0
     curve: tuple = field(default_factory=lambda: ([], []))
+    stack: StackedSweep | None = None  # all runs at once, when they differ only in what a stack can vary
+    live: tuple = ()  # the stacked runs' records so far, for the Runs panel
+    shown_at: float = 0.0
+
+
+LIVE_RUNS_INTERVAL = 0.25  # seconds between the Runs panel's updates of a stacked sweep's growing runs
 
 
 class LiveRun:
@@ -99,6 +113,10 @@ class LiveRun:
         self._started = 0.0  # when the current stretch of running began
         self._config_at_start = config
         self._sweep: _SweepJob | None = None
+        self.landscape = LandscapeTracker()  # the Loss landscape panel's: the weights' path, the landscape
+        self.checkpoints = Checkpoints()  # weights to go back to ("branch from here")
+        self.checkpoints.record(self.trainer.epoch, self.trainer.net.blocks())
+        self._now: tuple[int, list] | None = None  # (epoch, blocks) of the present while an earlier moment shows
         self.trace_point: tuple[float, float] | None = None  # the "Step through" panel's point
         self.trace_label: int | None = None  # its class (a data point), or None: a spot of the plane
 
@@ -116,7 +134,12 @@ class LiveRun:
     def saved_state(self, purpose: str, path: str = "") -> SavedState:
         t = self.trainer
         history = {name: tuple(a.copy() for a in h.data()) for name, h in self.history.items()}
-        return SavedState(purpose, path, t.state(), t.dataset, t.config, history, list(self.runs))
+        state = t.state()
+        if self._now is not None:  # an earlier moment is shown: what is saved is the present
+            state.epoch = self._now[0]
+            state.weights = [b[:-1].copy() for b in self._now[1]]
+            state.biases = [b[-1].copy() for b in self._now[1]]
+        return SavedState(purpose, path, state, t.dataset, t.config, history, list(self.runs))
 
     # -- what a frame takes: each is handed out once ----------------------------------------------
 
@@ -155,12 +178,15 @@ class LiveRun:
         if not self.runs_changed:
             return None
         self.runs_changed = False
-        return tuple(self.runs)
+        job = self._sweep
+        return tuple(self.runs) + (job.live if job is not None else ())
 
     # -- commands --------------------------------------------------------------------------------
 
     def handle(self, cmd) -> None:
         """Apply one command (see ``commands``). Sweep-interrupting commands cancel a running sweep."""
+        if self._now is not None and not isinstance(cmd, ShowMoment | Views | SetBounds | ShowLandscape):
+            self._back_to_now()  # whatever trains or changes the run starts from the present
         match cmd:
             case Play():
                 self._cancel_sweep()
@@ -250,8 +276,26 @@ class LiveRun:
             case CancelSweep():
                 self._cancel_sweep()
             case DeleteRuns(runs=gone):
-                doomed = {id(r) for r in gone}
-                self.set_runs([r for r in self.runs if id(r) not in doomed])
+                doomed = {r.uid for r in gone}  # by uid: records reach the window as copies
+                self.set_runs([r for r in self.runs if r.uid not in doomed])
+            case ShowLandscape(open=is_open):
+                self.landscape.open = bool(is_open)
+                if is_open and not self.landscape.fits(self.trainer):
+                    self.notice = self.landscape.compute(self.trainer) or self.notice
+            case ComputeLandscape(method=method, seed=seed):
+                self.notice = self.landscape.compute(self.trainer, method, seed) or self.notice
+            case ShowMoment(epoch=epoch):
+                if epoch is None:
+                    self._back_to_now()
+                else:
+                    self.show_moment(int(epoch))
+            case BranchFrom(epoch=epoch):
+                self._cancel_sweep()
+                self.branch_from(int(epoch))
+            case JumpInLandscape(uid=uid, alpha=alpha, beta=beta):
+                if self.landscape.jump(self.trainer, uid, alpha, beta):
+                    self.stats = None
+                    self.notice = f"Jumped to ({alpha:.3g}, {beta:.3g}) on the loss landscape: train from here."
             case _:
                 raise TypeError(f"not a live-run command: {cmd!r}")
 
@@ -292,6 +336,8 @@ class LiveRun:
             self.notice = f"Reached the epoch limit ({limit:,}). Raise it or set 'no limit' to go on."
             return False
         result = trainer.step(record=record)
+        self.landscape.record(trainer)
+        self.checkpoints.record(trainer.epoch, trainer.net.blocks())
         if result.stats is not None:
             self.stats = result.stats
         if trainer.n_train == 0:
@@ -381,6 +427,66 @@ class LiveRun:
         self.history_changed = True
         self._seconds = 0.0
         self._config_at_start = self.trainer.config
+        self.landscape.clear()
+        self.checkpoints.clear()
+        self.checkpoints.record(self.trainer.epoch, self.trainer.net.blocks())
+
+    def show_moment(self, epoch: int) -> bool:
+        """Put the weights kept at ``epoch`` (or the nearest kept epoch before it) in the network, keeping the
+        present aside, so every panel shows that moment. Stops training. False (and a notice) if none is kept."""
+        kept = self.checkpoints.at(epoch)
+        if kept is None:
+            self.notice = f"No weights are kept from epoch {epoch:,} or before."
+            return False
+        self._cancel_sweep()
+        self._stop_clock()
+        self.running, self.step_requested, self.steps_left = False, False, 0
+        trainer = self.trainer
+        blocks = trainer.net.blocks()
+        if self._now is None:
+            self._now = (trainer.epoch, [b.copy() for b in blocks])
+        for block, saved in zip(blocks, kept.blocks, strict=True):
+            block[...] = saved
+        trainer.epoch = kept.epoch
+        self.stats = None
+        self.notice = f"Showing epoch {kept.epoch:,}. Train goes on from epoch {self._now[0]:,}; branch to start here."
+        return True
+
+    def _back_to_now(self) -> None:
+        if self._now is None:
+            return
+        epoch, blocks = self._now
+        self._now = None
+        for block, saved in zip(self.trainer.net.blocks(), blocks, strict=True):
+            block[...] = saved
+        self.trainer.epoch = epoch
+        self.trainer.watch.restart()
+        self.stats = None
+
+    @property
+    def showing_past(self) -> bool:
+        """True while an earlier moment is shown (``ShowMoment``)."""
+        return self._now is not None
+
+    def branch_from(self, epoch: int) -> bool:
+        """A new run from the weights kept at ``epoch`` (or the nearest kept epoch before it), its loss curve
+        the old one up to there; the old run goes to Runs. False (and a notice) when nothing is kept."""
+        kept = self.checkpoints.at(epoch)
+        if kept is None:
+            self.notice = f"No weights are kept from epoch {epoch:,} or before."
+            return False
+        old = self.trainer
+        epochs, losses = self.history["train"].data()
+        if self.pending_epochs:
+            epochs = np.concatenate([epochs, self.pending_epochs])
+            losses = np.concatenate([losses, self.pending_losses])
+        before = epochs <= kept.epoch
+        self._finish_run()
+        state = TrainState(kept.epoch, [b[:-1].copy() for b in kept.blocks], [b[-1].copy() for b in kept.blocks], {})
+        self.trainer = Trainer(old.dataset, old.config, eval_every=0, state=state)
+        self._new_run(f"Branched from epoch {kept.epoch:,}: a new run from those weights (the old one is in Runs).")
+        self.history["train"].extend(epochs[before], losses[before])
+        return True
 
     def _finish_run(self) -> None:
         """Record the run that is ending (if it trained at all) with the settings it trained with."""
@@ -423,6 +529,13 @@ class LiveRun:
     def _advance_sweep(self) -> bool:
         job = self._sweep
         assert job is not None
+        if job.stack is None and job.trainer is None and len(job.runs) == job.total > 1:
+            if stackable([config for _, config in job.runs]):
+                job.stack = StackedSweep(self.trainer.dataset, job.runs, job.epochs)
+                job.runs = []
+                self.notice = job.stack.notice
+        if job.stack is not None:
+            return self._advance_stacked_sweep(job)
         if job.trainer is None:
             if not job.runs:
                 self._sweep = None
@@ -464,9 +577,34 @@ class LiveRun:
         )
         job.trainer = None
 
+    def _advance_stacked_sweep(self, job: _SweepJob) -> bool:
+        stack = job.stack
+        assert stack is not None
+        stack.trainer.should_stop = self.trainer.should_stop
+        stack.advance()
+        if stack.done:
+            self._sweep = None
+            for record in stack.records():
+                self._add_run(record)
+            self.notice = f"Sweep finished: {job.total} runs are in the Runs panel."
+        elif time.perf_counter() - job.shown_at >= LIVE_RUNS_INTERVAL:
+            job.shown_at = time.perf_counter()
+            job.live = tuple(stack.records("training…"))
+            self.runs_changed = True
+        return True
+
     def _cancel_sweep(self) -> None:
         job = self._sweep
         if job is None:
+            return
+        if job.stack is not None:
+            self._sweep = None
+            if job.stack.trainer.epoch > 0:
+                for record in job.stack.records("stopped"):
+                    self._add_run(record)
+            else:
+                self.runs_changed = True  # the live records go
+            self.notice = "Sweep stopped."
             return
         if job.trainer is not None and job.trainer.epoch > 0:
             self._record_sweep_run(job, "stopped")

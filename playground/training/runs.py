@@ -1,8 +1,10 @@
-"""Finished runs kept for comparison, and sweeps that produce several runs in a row."""
+"""Finished runs kept for comparison, and sweeps that produce several runs (stacked or in a row)."""
 
 from __future__ import annotations
 
+import itertools
 import math
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,7 +18,29 @@ SWEEPABLE = {
     "width": ("Layer width", int),
     "activation": ("Activation", str),
     "batch_size": ("Batch size", int),
+    "seed": ("Seed", int),
+    "init": ("Initialiser", str),
+    "l1": ("L1 rate", float),
+    "l2": ("L2 rate", float),
 }
+SWEEP_EXAMPLES = {
+    "learning_rate": "0.001, 0.01, 0.1, 1",
+    "width": "2, 4, 8, 16",
+    "activation": "sigmoid, tanh, relu",
+    "batch_size": "1, 10, 50, 0",
+    "seed": "0, 1, 2, 3, 4, 5, 6, 7",
+    "init": "xavier, he, seed",
+    "l1": "0, 0.0001, 0.001, 0.01",
+    "l2": "0, 0.001, 0.01, 0.1",
+}
+_run_ids = itertools.count(1)
+
+
+def new_run_uid() -> int:
+    """A number naming one run for as long as the program runs: a sweep's run keeps it from its first live
+    record to its final one, so the Runs panel can tell "the same run, grown" from "a new run". The process
+    id is part of it: records are made both in the training process and in the window's (a session read)."""
+    return (os.getpid() << 32) | next(_run_ids)
 
 
 @dataclass
@@ -31,6 +55,7 @@ class RunRecord:
     curve_epochs: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     curve_losses: np.ndarray = field(default_factory=lambda: np.zeros(0))
     label: str = ""
+    uid: int = field(default_factory=new_run_uid, compare=False)  # not saved: see new_run_uid
 
     def summary(self) -> str:
         c = self.config

@@ -10,11 +10,25 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
-from ..training.commands import DeleteRuns, SetTrace, SetWeight, Sweep, TakeTraceStep, Views
+from ..training.commands import (
+    BranchFrom,
+    ComputeLandscape,
+    DeleteRuns,
+    JumpInLandscape,
+    SetTrace,
+    SetWeight,
+    ShowLandscape,
+    ShowMoment,
+    Sweep,
+    TakeTraceStep,
+    Views,
+)
 from ..training.frame import Frame
 from .confusion_view import ConfusionMarks, ConfusionView
 from .insight_views import HealthView, HiddenSpaceView, RunsView
+from .landscape_view import LandscapeView
 from .network_view import NetworkView
+from .rewind_view import RewindView
 from .state_model import StateModel
 from .step_through import StepThroughView, class_name
 from .training_thread import TrainingThread
@@ -38,6 +52,9 @@ class InsightPanels(QObject):
         self.confusion = ConfusionView()
         self.marks = ConfusionMarks(self.confusion, canvas)
         self.step = StepThroughView()
+        self.landscape = LandscapeView()
+        self.rewind = RewindView()
+        self._landscape_open = False
         self.focus: tuple | None = None
         self._pending: dict = {}  # panel -> sub-frame waiting to be drawn
         self.docks: dict[str, QDockWidget] = {}
@@ -49,6 +66,8 @@ class InsightPanels(QObject):
                 ("runs", "Runs", self.runs),
                 ("confusion", "Confusion", self.confusion),
                 ("step", "Step through", self.step),
+                ("landscape", "Loss landscape", self.landscape),
+                ("rewind", "Rewind", self.rewind),
             ),
             start=1,
         ):
@@ -61,12 +80,12 @@ class InsightPanels(QObject):
             # Shown from the View menu, a panel comes to the front of its tab group.
             dock.toggleViewAction().triggered.connect(lambda on, d=dock: d.raise_() if on else None)
             self.docks[key] = dock
-        # All six share the right side as tabs: each gets the full height, even on a laptop screen.
+        # All eight share the right side as tabs: each gets the full height, even on a laptop screen.
         window.setTabPosition(Qt.DockWidgetArea.RightDockWidgetArea, QTabWidget.TabPosition.North)
-        for key in ("health", "hidden", "runs", "confusion", "step"):
+        for key in ("health", "hidden", "runs", "confusion", "step", "landscape", "rewind"):
             window.tabifyDockWidget(self.docks["network"], self.docks[key])
         self.network.setMinimumWidth(260)
-        for key in ("hidden", "runs", "health", "confusion", "step"):
+        for key in ("hidden", "runs", "health", "confusion", "step", "landscape", "rewind"):
             self.docks[key].hide()
         self.docks["network"].raise_()
         for dock in self.docks.values():
@@ -78,6 +97,10 @@ class InsightPanels(QObject):
         self.step.takeStep.connect(self.take_trace_step)
         self.step.marksChanged.connect(self.mark_stage)  # the network view marks the stage shown
         self.docks["step"].visibilityChanged.connect(lambda shown: shown or self.network.set_marks(None))
+        self.landscape.computeRequested.connect(self.compute_landscape)
+        self.landscape.jumpRequested.connect(self.jump_in_landscape)
+        self.rewind.momentRequested.connect(self.show_moment)
+        self.rewind.branchRequested.connect(self.branch_from)
         self.runs.sweepRequested.connect(self._sweep)
         self.runs.deleteRequested.connect(lambda runs: self.thread.send(DeleteRuns(runs)))
         self.runs.applyRequested.connect(state.set_config)
@@ -119,6 +142,10 @@ class InsightPanels(QObject):
         elif not confusion_open:
             self.confusion.clear_choice()  # no rings the closed panel cannot explain
         self.thread.send(views)
+        landscape_open = self.docks["landscape"].isVisible()
+        if landscape_open != self._landscape_open:
+            self._landscape_open = landscape_open
+            self.thread.send(ShowLandscape(landscape_open))
 
     @Slot(int, int)
     def toggle_focus(self, layer: int, neuron: int) -> None:
@@ -166,6 +193,24 @@ class InsightPanels(QObject):
         self.thread.send(TakeTraceStep())
         self.notify("Took the shown step on the traced point.")
 
+    @Slot(str)
+    def compute_landscape(self, method: str) -> None:
+        self.thread.send(ComputeLandscape(method))
+        self.notify("Computing the loss landscape around the current weights…")
+
+    @Slot(int, float, float)
+    def jump_in_landscape(self, uid: int, alpha: float, beta: float) -> None:
+        self.thread.send(JumpInLandscape(uid, alpha, beta))
+
+    @Slot(object)
+    def show_moment(self, epoch) -> None:
+        self.thread.send(ShowMoment(epoch))
+
+    @Slot(int)
+    def branch_from(self, epoch: int) -> None:
+        self.thread.send(BranchFrom(epoch))
+        self.notify(f"Branching: a new run from epoch {epoch:,} (the current run is kept in Runs).")
+
     def _sweep(self, runs, epochs) -> None:
         self.thread.send(Sweep(tuple(runs), epochs))
         self.notify(f"Sweeping {len(runs)} runs of {epochs} epochs…")
@@ -179,8 +224,11 @@ class InsightPanels(QObject):
         if frame.confusion is not None:
             self.marks.update_from(frame.confusion)  # a few small tables and two overlays: drawn at once
         self.step.set_running(frame.status.running)
+        self.rewind.update_from(frame.status)  # the timeline's end follows the run, open or not
         if frame.trace is not None:
             self.step.update_from(frame.trace)  # a little text: drawn at once
+        if frame.landscape is not None and self.docks["landscape"].isVisible():
+            self.landscape.update_from(frame.landscape)  # a 41 x 41 image and a path: drawn at once
         for key, sub in (("network", frame.network), ("health", frame.health), ("hidden", frame.hidden)):
             if sub is not None and self.docks[key].isVisible():
                 self._pending[key] = sub

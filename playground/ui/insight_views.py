@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from ..data import MAX_CLASSES
 from ..training.insight import HealthHistory, findings
 from ..training.palette import CLASS_COLORS
-from ..training.runs import SWEEPABLE, RunRecord, parse_sweep_values, sweep_config
+from ..training.runs import SWEEP_EXAMPLES, SWEEPABLE, RunRecord, parse_sweep_values, sweep_config
 
 DIVERGED_COLOR = (213, 94, 0)
 LINE_STYLES = [Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine, Qt.PenStyle.DashDotLine]
@@ -297,13 +297,7 @@ class RunsView(QWidget):
         self.base_config = None
 
     def _example(self, *_):
-        examples = {
-            "learning_rate": "0.001, 0.01, 0.1, 1",
-            "width": "2, 4, 8, 16",
-            "activation": "sigmoid, tanh, relu",
-            "batch_size": "1, 10, 50, 0",
-        }
-        self.values.setText(examples[self.parameter.currentData()])
+        self.values.setText(SWEEP_EXAMPLES[self.parameter.currentData()])
 
     def request_sweep(self, base_config) -> bool:
         parameter = self.parameter.currentData()
@@ -323,18 +317,18 @@ class RunsView(QWidget):
         """Show these runs; the training thread keeps them (it appends, drops the oldest, deletes on request,
         or replaces the list when a session is opened). Runs already shown keep their ticks. New runs are
         ticked (the oldest ticked curve makes room past ``MAX_OVERLAY``); a replaced list starts unticked."""
-        runs = list(runs)
-        ticked = {id(self.runs[r]) for r in self.checked()}
-        shown = {id(r) for r in self.runs}
-        replaced = bool(self.runs) and not any(id(r) in shown for r in runs)
+        runs = list(runs)  # a run is known by its uid: a sweep's live record and its final one share it
+        ticked = {self.runs[r].uid for r in self.checked()}
+        shown = {r.uid for r in self.runs}
+        replaced = bool(self.runs) and not any(r.uid in shown for r in runs)
         self.runs = []
         self.table.blockSignals(True)
         self.table.setRowCount(0)
         for run in runs:
-            new = id(run) not in shown
-            self._append(run, checked=(id(run) in ticked) or (new and not replaced))
-        order = [r for r in self.checked() if id(self.runs[r]) in ticked] + [
-            r for r in self.checked() if id(self.runs[r]) not in ticked
+            new = run.uid not in shown
+            self._append(run, checked=(run.uid in ticked) or (new and not replaced))
+        order = [r for r in self.checked() if self.runs[r].uid in ticked] + [
+            r for r in self.checked() if self.runs[r].uid not in ticked
         ]
         for row in order[: max(0, len(order) - self.MAX_OVERLAY)]:  # the oldest ticked make room
             self.set_checked(row, False)

@@ -146,7 +146,7 @@ def test_a_sweep_records_each_run_and_any_command_cancels_it():
     while live.sweeping:
         live.advance()
     assert [r.label for r in live.runs] == ["a", "b"] and all(r.epochs == 30 for r in live.runs)
-    live.handle(Sweep((("c", base), ("d", base)), 1000))
+    live.handle(Sweep((("c", base), ("d", base.with_changes(activation="relu"))), 1000))  # one after another
     for _ in range(25):
         live.advance()
     live.handle(Play())  # the user's own training wins

@@ -152,7 +152,8 @@ def test_runs_are_kept_compared_swept_and_saved(qtbot, tmp_path):
     runs.values.setText("0.001, 0.1")
     runs.epochs.setValue(40)
     runs.sweep_button.click()
-    qtbot.waitUntil(lambda: runs.table.rowCount() == 3, timeout=15000)
+    # A learning-rate sweep trains stacked, its rows growing live: wait for the finished runs.
+    qtbot.waitUntil(lambda: runs.table.rowCount() == 3 and "…" not in runs.runs[-1].label, timeout=15000)
     assert [r.config.learning_rate for r in runs.runs[1:]] == [0.001, 0.1]
     assert all(r.epochs == 40 for r in runs.runs[1:])
     assert runs.overlaid() == 3

@@ -1,0 +1,94 @@
+"""Rewind: weights kept at log-spaced epochs and in a ring of recent ones; "branch from here" starts a run there."""
+
+import numpy as np
+import pytest
+
+from playground.data import make_preset
+from playground.training import TrainConfig
+from playground.training.checkpoints import PER_OCTAVE, RING, Checkpoints, is_log_epoch
+from playground.training.commands import BranchFrom, Pause, Play
+from playground.training.live import LiveRun
+
+
+def test_log_spaced_epochs_cover_a_long_run_with_few_snapshots():
+    kept = [e for e in range(1, 100_001) if is_log_epoch(e)]
+    assert kept[:10] == [1, 2, 3, 4, 5, 6, 7, 8, 10, 11]
+    assert 55 <= len(kept) <= 70  # four per doubling over seventeen doublings
+    ratios = np.array(kept[10:]) / np.array(kept[9:-1])
+    assert np.all(ratios < 2 ** (1.5 / PER_OCTAVE))  # no gaps: each within a fraction of an octave
+
+
+def test_the_store_stays_bounded_and_finds_the_latest_snapshot_before_an_epoch():
+    store = Checkpoints()
+    block = np.zeros((9, 8), np.float32)
+    for epoch in range(0, 3001):
+        block[0, 0] = epoch
+        store.record(epoch, [block])
+    assert len(store.recent) == RING and store.recent[-1].epoch == 3000
+    assert len(store.log) < 50 and store.log[0].epoch == 0
+    assert store.nbytes <= (len(store.log) + RING) * block.nbytes
+    hit = store.at(1000)
+    assert 1000 / 2 ** (1 / PER_OCTAVE) <= hit.epoch <= 1000  # within a quarter octave before
+    assert hit.blocks[0][0, 0] == hit.epoch  # a copy of that epoch's weights, not a view of today's
+    assert store.at(2990).epoch == 2990  # recent: every epoch
+    assert store.at(-1) is None
+    big = Checkpoints(max_bytes=2**20)  # a megabyte for snapshots of a quarter
+    wide = np.zeros((257, 64), np.float32)
+    for epoch in range(200):
+        big.record(epoch, [wide] * 4)
+    assert 0 < big.nbytes <= 2**20 and len(big.recent) >= 1
+
+
+def test_branch_from_here_starts_a_new_run_from_the_kept_weights():
+    config = TrainConfig(hidden=(4,), optimizer="sgd", learning_rate=0.3)
+    live = LiveRun(make_preset("xor", 150, 0.0, seed=0), config)
+    live.handle(Play())
+    losses = {}
+    for _ in range(50):
+        live.advance()
+        losses[live.trainer.epoch] = live.pending_losses[-1]
+    live.handle(Pause())
+    live.handle(BranchFrom(20))
+    assert "Branched from epoch 20" in live.notice
+    assert live.runs[-1].epochs == 50  # the old run is kept
+    assert live.trainer.epoch == 20
+    assert live.history["train"].data()[0].tolist() == list(range(1, 21))  # its curve, up to the branch
+    live.handle(Play())
+    live.advance()
+    # Full batch and plain SGD: from the same weights, epoch 21 repeats the old run's epoch 21 exactly.
+    assert live.pending_losses[-1] == pytest.approx(losses[21], rel=1e-6)
+    live.handle(BranchFrom(-5))
+    assert "No weights are kept" in live.notice
+
+
+def test_showing_an_earlier_moment_puts_those_weights_in_every_frame_and_training_comes_back_to_now():
+    from playground.training.commands import SetBounds, ShowMoment, Step
+    from playground.training.frame import FrameBuilder
+
+    live = LiveRun(make_preset("xor", 150, 0.0, seed=0), TrainConfig(hidden=(4,), learning_rate=0.1))
+    builder = FrameBuilder()
+    live.handle(Play())
+    for _ in range(40):
+        live.advance()
+    live.handle(Pause())
+    now = [b.copy() for b in live.trainer.net.blocks()]
+    early = builder.build(live).surface.values.copy()
+    live.handle(ShowMoment(6))
+    assert live.showing_past and live.trainer.epoch == 6 and "Showing epoch 6" in live.notice
+    np.testing.assert_array_equal(live.trainer.net.blocks()[0], live.checkpoints.at(6).blocks[0])
+    frame = builder.build(live)
+    assert frame.status.epoch == 6 and not np.array_equal(frame.surface.values, early)  # the boundary then
+    assert live.saved_state("save").state.epoch == 40  # a save keeps the present
+    live.handle(SetBounds((-2.0, 2.0, -2.0, 2.0)))  # looking around does not leave the moment
+    assert live.showing_past
+    live.handle(Step())  # training does: from the present
+    assert not live.showing_past and live.trainer.epoch == 40
+    assert all(np.array_equal(a, b) for a, b in zip(now, live.trainer.net.blocks()))
+    live.advance()
+    assert live.trainer.epoch == 41
+    present = [b.copy() for b in live.trainer.net.blocks()]
+    live.handle(ShowMoment(10))
+    live.handle(ShowMoment(3))  # scrubbing from one moment to another keeps the present aside
+    live.handle(ShowMoment(None))
+    assert not live.showing_past and live.trainer.epoch == 41
+    assert all(np.array_equal(a, b) for a, b in zip(present, live.trainer.net.blocks()))
