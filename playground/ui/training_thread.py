@@ -50,11 +50,11 @@ def process_context():
 def _main_module_left_alone():
     """``multiprocessing`` runs the parent's main *script* again in every child (as ``__mp_main__``), so a
     script that opens the window without an ``if __name__ == "__main__"`` guard would open another one in
-    the training process. The child needs nothing from it: while one starts, present the engine's own
-    process module as the main module, which the child then imports instead (small, no side effects)."""
+    the training process. The child needs nothing from it: while one starts, present an empty module of
+    the engine's (``training.child_main``) as the main module, which the child imports instead."""
     main = sys.modules.get("__main__")
     stand_in = types.ModuleType("__main__")
-    stand_in.__spec__ = importlib.util.find_spec("playground.training.process")
+    stand_in.__spec__ = importlib.util.find_spec("playground.training.child_main")
     sys.modules["__main__"] = stand_in
     try:
         yield
