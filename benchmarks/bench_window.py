@@ -66,6 +66,22 @@ def headless_rate(dataset, config, seconds: float) -> float:
     return trainer.epoch / (time.perf_counter() - start)
 
 
+def headless_like_training(seconds: float) -> float:
+    """``headless_rate`` of the XOR run in a fresh process with the BLAS threads the window's training
+    process gets (``training_thread.blas_threads``): the same arithmetic, without a window."""
+    from playground.ui.training_thread import BLAS_THREAD_VARIABLES, blas_threads
+
+    env = dict(os.environ, **dict.fromkeys(BLAS_THREAD_VARIABLES, str(blas_threads())))
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import bench_window as b; "
+        "from playground.data import make_preset; "
+        f"print(b.headless_rate(make_preset('xor', 500, 0.0, seed=0), b.XOR_CONFIG, {seconds}))"
+    )
+    here = os.path.dirname(os.path.abspath(__file__))
+    out = subprocess.run([sys.executable, "-c", code, here], env=env, capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
 class Probe:
     """A 10 ms timer; how late each tick fires measures how long the GUI thread was busy."""
 
@@ -296,7 +312,7 @@ def main():
         runs = []
         for _ in range(args.runs):
             one = window_run(app, args.seconds, "all")
-            one["headless"] = headless_rate(make_preset("xor", 500, 0.0, seed=0), XOR_CONFIG, args.seconds)
+            one["headless"] = headless_like_training(args.seconds)
             one["ratio"] = one["rate"] / one["headless"]
             runs.append(one)
         w = {key: statistics.median(r[key] for r in runs) for key in runs[0]}

@@ -2,7 +2,9 @@
 
 Early epochs change a network most, so the run's whole history is kept at epochs 1, 2, 3, 4, 5, 6, 7, 8,
 10, 11, 13, 16, ... (four per doubling, ``PER_OCTAVE``): a million epochs cost about 80 snapshots. The last
-stretch is kept finer, in a ring of ``ring`` snapshots taken every epoch. Both are bounded in bytes
+stretch is kept finer, in a ring of ``ring`` snapshots taken every ``ring_stride(epoch)`` epochs: every
+epoch early on, then a power of two that grows with the run so the ring spans about its last quarter
+(at thousands of epochs a second, a snapshot of every epoch would cost more than training and span a blink). Both are bounded in bytes
 (``MAX_BYTES``): a big network keeps fewer recent snapshots, never more memory. ``nbytes`` says how much.
 
 ``at(epoch)`` gives the snapshot at or just before an epoch: what "branch from here" starts from.
@@ -19,6 +21,12 @@ import numpy as np
 PER_OCTAVE = 4
 RING = 64
 MAX_BYTES = 64 * 2**20  # both stores together, at most
+
+
+def ring_stride(epoch: int, ring: int = RING) -> int:
+    """Epochs between two snapshots of the recent ring at ``epoch``: 1 up to ``8 * ring``, then the power of
+    two at or below ``epoch / (4 * ring)``."""
+    return 1 << max(0, (max(epoch, 1) // (4 * ring)).bit_length() - 1)
 
 
 def is_log_epoch(epoch: int, per_octave: int = PER_OCTAVE) -> bool:
@@ -54,6 +62,8 @@ class Checkpoints:
 
     def record(self, epoch: int, blocks) -> None:
         """Keep the weights of ``epoch`` (after that epoch's training) if either store wants them."""
+        if epoch % ring_stride(epoch, self.ring_size) and not is_log_epoch(epoch):
+            return  # the common case, in a microsecond: neither store wants this epoch
         size = sum(b.nbytes for b in blocks)
         if self._snapshot_bytes != size:  # a new network: what was kept belongs to another one
             self.clear()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import multiprocessing
+import os
 import sys
 import types
 from dataclasses import replace
@@ -46,6 +47,16 @@ def process_context():
     return _context
 
 
+# The BLAS library's threads: its default (one per core, spinning between calls) takes the core the window
+# paints on, and at playground sizes buys nothing. The forkserver reads these when it imports NumPy.
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def blas_threads() -> int:
+    """Threads for the training process's BLAS: all cores but two (the window's and training's own), >= 1."""
+    return max(1, (os.cpu_count() or 1) - 2)
+
+
 @contextlib.contextmanager
 def _main_module_left_alone():
     """``multiprocessing`` runs the parent's main *script* again in every child (as ``__mp_main__``), so a
@@ -53,6 +64,8 @@ def _main_module_left_alone():
     the training process. The child needs nothing from it: while one starts, present an empty module of
     the engine's (``training.child_main``) as the main module, which the child imports instead."""
     main = sys.modules.get("__main__")
+    saved_env = {name: os.environ.get(name) for name in BLAS_THREAD_VARIABLES}
+    os.environ.update(dict.fromkeys(BLAS_THREAD_VARIABLES, str(blas_threads())))
     stand_in = types.ModuleType("__main__")
     stand_in.__spec__ = importlib.util.find_spec("playground.training.child_main")
     sys.modules["__main__"] = stand_in
@@ -61,6 +74,11 @@ def _main_module_left_alone():
     finally:
         if main is not None:
             sys.modules["__main__"] = main
+        for name, value in saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 class TrainingThread(QObject):

@@ -5,7 +5,7 @@ import pytest
 
 from playground.data import make_preset
 from playground.training import TrainConfig
-from playground.training.checkpoints import PER_OCTAVE, RING, Checkpoints, is_log_epoch
+from playground.training.checkpoints import PER_OCTAVE, RING, Checkpoints, is_log_epoch, ring_stride
 from playground.training.commands import BranchFrom, Pause, Play
 from playground.training.live import LiveRun
 
@@ -30,7 +30,10 @@ def test_the_store_stays_bounded_and_finds_the_latest_snapshot_before_an_epoch()
     hit = store.at(1000)
     assert 1000 / 2 ** (1 / PER_OCTAVE) <= hit.epoch <= 1000  # within a quarter octave before
     assert hit.blocks[0][0, 0] == hit.epoch  # a copy of that epoch's weights, not a view of today's
-    assert store.at(2990).epoch == 2990  # recent: every epoch
+    stride = ring_stride(3000)
+    assert stride == 8 and store.at(2990).epoch == 2984  # recent: every 8th epoch by now, the last 512 kept
+    assert [c.epoch for c in store.recent] == list(range(3000 - 8 * (RING - 1), 3001, 8))
+    assert [ring_stride(e) for e in (0, 1, 255, 511, 512, 1024, 2048)] == [1, 1, 1, 1, 2, 4, 8]
     assert store.at(-1) is None
     big = Checkpoints(max_bytes=2**20)  # a megabyte for snapshots of a quarter
     wide = np.zeros((257, 64), np.float32)
