@@ -215,7 +215,7 @@ class InsightPanels(QObject):
         self.thread.send(Sweep(tuple(runs), epochs))
         self.notify(f"Sweeping {len(runs)} runs of {epochs} epochs…")
 
-    def update_from(self, frame: Frame) -> None:
+    def update_from(self, frame: Frame, redraw: bool = True) -> None:
         """Take the open panels' data from a frame (the training thread attaches it about eight times a
         second while training) and redraw one panel per frame, so no single frame pays for all of them."""
         self.hidden.set_layers(list(frame.status.layer_sizes))
@@ -232,7 +232,8 @@ class InsightPanels(QObject):
         for key, sub in (("network", frame.network), ("health", frame.health), ("hidden", frame.hidden)):
             if sub is not None and self.docks[key].isVisible():
                 self._pending[key] = sub
-        self.redraw_one()
+        if redraw:
+            self.redraw_one()
         if not frame.status.running:  # paused or stepped: show everything now
             while self._pending:
                 self.redraw_one()

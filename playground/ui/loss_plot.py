@@ -101,22 +101,28 @@ class LossPlot(pg.PlotWidget):
                 hist.extend(epochs, values)
         self._stale = True
 
-    def redraw_if_stale(self, min_interval: float) -> None:
+    def redraw_if_stale(self, min_interval: float) -> bool:
+        """Redraw if curves came in since the last redraw and ``min_interval`` has passed; True if it did."""
         if self._stale:
-            self.redraw(min_interval)
+            return self.redraw(min_interval)
+        return False
+
+    def mark_stale(self) -> None:
+        """New curve data to show at the next ``redraw_if_stale``."""
+        self._stale = True
 
     def add(self, epochs, train_losses, test_epoch=None, test_loss=None) -> None:
         self.train.extend(epochs, train_losses)
         if test_epoch is not None and test_loss is not None and np.isfinite(test_loss):
             self.test.extend([test_epoch], [test_loss])
 
-    def redraw(self, min_interval: float = 0.0) -> None:
+    def redraw(self, min_interval: float = 0.0) -> bool:
         """Show the history; with ``min_interval`` (seconds), skip if the last redraw was more recent.
         A curve changing ten times a second looks continuous, and the plot's axes are costly to repaint."""
         now = time.perf_counter()
         if now - self._last_redraw < min_interval:
             self._stale = True
-            return
+            return False
         self._last_redraw = now
         self._stale = False
         for curve, hist in ((self.train_curve, self.train), (self.test_curve, self.test)):
@@ -125,6 +131,7 @@ class LossPlot(pg.PlotWidget):
             if self.log_epochs:
                 ok &= e > 0
             curve.setData(e[ok], v[ok])
+        return True
 
     def _hover(self, pos) -> None:
         vb = self.getPlotItem().vb

@@ -54,16 +54,23 @@ class FramePresenter(QObject):
     def draw_latest(self) -> None:
         frame = self.latest
         if frame is None or frame is self.drawn:
-            self.loss_plot.redraw_if_stale(LOSS_REDRAW)
-            self.insight.redraw_one()  # a panel still waiting for its turn
+            # Between frames, one costly redraw per tick: Qt paints everything that changed in one go, so
+            # the boundary, the loss curve and a panel redrawn together would make one long stall.
+            if not self.loss_plot.redraw_if_stale(LOSS_REDRAW):
+                self.insight.redraw_one()  # a panel waiting for its turn
             return
         self.drawn = frame
         self.frames_drawn += 1
         self.thread.acknowledge(frame.seq)  # lets the worker send the next one
         status = frame.status
         self._add_losses(frame)
-        self.insight.update_from(frame)
-        self.loss_plot.redraw(min_interval=LOSS_REDRAW if status.running else 0.0)
+        # Training: this tick draws the boundary and the labels; the loss curve and the panels follow in the
+        # next ticks. Paused: everything now.
+        self.insight.update_from(frame, redraw=not status.running)
+        if status.running:
+            self.loss_plot.mark_stale()
+        else:
+            self.loss_plot.redraw()
         s = frame.surface
         if s is not None:
             self.canvas.set_surface(s.bounds, s.values, s.rgba, s.contour, self.state.view.discretize)
