@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
+from ..data.features import toggled
 from ..training.commands import (
     BranchFrom,
     ComputeLandscape,
@@ -28,7 +29,6 @@ from .confusion_view import ConfusionMarks, ConfusionView
 from .insight_views import HealthView, HiddenSpaceView, RunsView
 from .landscape_view import LandscapeView
 from .network_view import NetworkView
-from .rewind_view import RewindView
 from .state_model import StateModel
 from .step_through import StepThroughView, class_name
 from .training_thread import TrainingThread
@@ -37,9 +37,10 @@ READOUT_HINT = "Hover a neuron or a link to read it; click a neuron to map it on
 
 
 class InsightPanels(QObject):
-    def __init__(self, window: QMainWindow, thread: TrainingThread, state: StateModel, notify, canvas):
+    def __init__(self, window: QMainWindow, thread: TrainingThread, state: StateModel, notify, canvas, timeline):
         """``notify(text)`` shows a short message; the canvas says what it shows (``set_caption``) and
-        carries the confusion panel's marks."""
+        carries the confusion panel's marks; ``timeline`` (a ``RewindView`` under the loss plot) asks for
+        earlier moments and branches."""
         super().__init__(window)
         self.thread = thread
         self.state = state
@@ -53,7 +54,7 @@ class InsightPanels(QObject):
         self.marks = ConfusionMarks(self.confusion, canvas)
         self.step = StepThroughView()
         self.landscape = LandscapeView()
-        self.rewind = RewindView()
+        self.rewind = timeline  # under the loss plot, not a dock: it moves the whole window
         self._landscape_open = False
         self.focus: tuple | None = None
         self._pending: dict = {}  # panel -> sub-frame waiting to be drawn
@@ -67,7 +68,6 @@ class InsightPanels(QObject):
                 ("confusion", "Confusion", self.confusion),
                 ("step", "Step through", self.step),
                 ("landscape", "Loss landscape", self.landscape),
-                ("rewind", "Rewind", self.rewind),
             ),
             start=1,
         ):
@@ -82,16 +82,19 @@ class InsightPanels(QObject):
             self.docks[key] = dock
         # All eight share the right side as tabs: each gets the full height, even on a laptop screen.
         window.setTabPosition(Qt.DockWidgetArea.RightDockWidgetArea, QTabWidget.TabPosition.North)
-        for key in ("health", "hidden", "runs", "confusion", "step", "landscape", "rewind"):
+        for key in ("health", "hidden", "runs", "confusion", "step", "landscape"):
             window.tabifyDockWidget(self.docks["network"], self.docks[key])
         self.network.setMinimumWidth(260)
-        for key in ("hidden", "runs", "health", "confusion", "step", "landscape", "rewind"):
+        for key in ("hidden", "runs", "health", "confusion", "step", "landscape"):
             self.docks[key].hide()
         self.docks["network"].raise_()
         for dock in self.docks.values():
             dock.visibilityChanged.connect(self.send_views)
         self.network.neuronClicked.connect(self.toggle_focus)
         self.network.weightEdited.connect(self.set_weight)
+        self.network.featureToggled.connect(
+            lambda f: state.set_config(state.config.with_changes(features=toggled(state.config.features, f)))
+        )
         self.hidden.choiceChanged.connect(self.send_views)
         self.marks.wantedChanged.connect(self.send_views)
         self.step.takeStep.connect(self.take_trace_step)

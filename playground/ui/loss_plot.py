@@ -7,6 +7,7 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt, Slot
 
 from ..training.history import LossHistory
 
@@ -70,10 +71,33 @@ class LossPlot(pg.PlotWidget):
         self.test = LossHistory()
         self.train_curve = self.plot(pen=pg.mkPen((0, 114, 178), width=2), name="train")
         self.test_curve = self.plot(pen=pg.mkPen((213, 94, 0), width=2), name="test")
+        # The epoch the window shows while the run is rewound (the timeline under the plot); hidden at the present.
+        self.marker = pg.InfiniteLine(
+            angle=90, movable=False, pen=pg.mkPen((40, 40, 40), width=1, style=Qt.PenStyle.DashLine)
+        )
+        self.marker.setZValue(5)
+        self.marker.hide()
+        self.addItem(self.marker, ignoreBounds=True)
         self.readout = pg.TextItem(color=(30, 30, 30), anchor=(1, 0))
         self.readout.setZValue(10)
         self.addItem(self.readout, ignoreBounds=True)
         self.scene().sigMouseMoved.connect(self._hover)
+
+    @Slot(object)
+    def set_marker(self, epoch) -> None:
+        """Mark ``epoch`` (the moment the window shows), or hide the marker (None: the present)."""
+        if epoch is None:
+            self.marker.hide()
+            return
+        self.marker.setValue(np.log10(max(epoch, 1)) if self.log_epochs else epoch)
+        self.marker.show()
+
+    def marked_epoch(self):
+        """The marked epoch, or None."""
+        if not self.marker.isVisible():
+            return None
+        value = self.marker.value()
+        return round(10**value) if self.log_epochs else round(value)
 
     def set_log(self, on: bool) -> None:
         self.setLogMode(y=on)

@@ -1,9 +1,8 @@
 """The main window: the composition root. It builds the parts and wires their signals, nothing else.
 
-The settings live in ``StateModel``, the points in ``DatasetModel``, training in the training thread
-(``TrainingThread`` → ``training.live.LiveRun``); frames are drawn by ``FramePresenter``, the mouse by
-``DrawTool``, files by ``FileActions`` and ``SessionController``, the insight docks by ``InsightPanels``.
-"""
+Settings live in ``StateModel``, points in ``DatasetModel``, training in a child process (``TrainingThread`` →
+``training.live.LiveRun``); ``FramePresenter`` draws frames, ``DrawTool`` the mouse, ``FileActions`` and
+``SessionController`` files, ``InsightPanels`` the docks."""
 
 from __future__ import annotations
 
@@ -29,6 +28,7 @@ from .menus import ShareActions, add_menus, window_menus
 from .panels import DataPanel, Notices, ProgressPanel, StatusLine, TrainingButtons, main_layout, titled
 from .presenter import FramePresenter
 from .presets import PresetActions
+from .rewind_view import RewindView
 from .session_controller import SessionController
 from .state_model import StateModel
 from .training_thread import TrainingThread
@@ -48,7 +48,7 @@ class MainWindow(QMainWindow):
         self.model = DatasetModel(dataset if dataset is not None else make_preset(DEFAULT_PRESET, 500, 0.0, seed=0))
         self.thread = TrainingThread(self.model.dataset, self.state.config, self.state.view.bounds, self)
         self._build()
-        self.insight = InsightPanels(self, self.thread, self.state, self.notify, self.canvas)
+        self.insight = InsightPanels(self, self.thread, self.state, self.notify, self.canvas, self.timeline)
         self.default_layout = self.saveState()  # what View → Reset layout goes back to
         self.sessions = SessionController(self.thread, self.model, self.state, lambda: self.is_training, home)
         self.files = FileActions(self, self.model, self.sessions, self.restore_session, self.notify, self.show_problem)
@@ -93,8 +93,7 @@ class MainWindow(QMainWindow):
         self.state.set_config(config)
 
     def restore_session(self, session: Session) -> None:
-        """Bring back a session exactly: data (one undoable step), settings, weights, epoch, loss curves, runs
-        and view. The training thread gets it all in one command before anything else changes."""
+        """Bring back a session exactly (data as one undoable step): training gets it all in one command first."""
         self.thread.send(Load(session.dataset, session.config, session.state, session.history, tuple(session.runs)))
         self.model.replace(session.dataset, "open session")
         self.state.set_config(session.config)
@@ -103,15 +102,14 @@ class MainWindow(QMainWindow):
             self.canvas.show_bounds(session.view.bounds)
 
     def new_session(self) -> None:
-        """Start afresh: empty canvas and new weights. The old points come back with one undo."""
+        """Start afresh: empty canvas and new weights (one undo brings the points back)."""
         self.thread.send(NewRun(Dataset(), self.state.config))
         self.model.replace(Dataset(), "new session")
         self.files.session_path = None
         self.notify("New session. Undo (Ctrl+Z) brings the previous points back.")
 
     def show_problem(self, message: str) -> None:
-        """A problem the user must see (file errors, failed saves): it stays until dismissed or replaced;
-        never a modal dialog that blocks training."""
+        """A problem the user must see (file errors, failed saves): it stays until dismissed; never modal."""
         self.notices.show_problem(message)
         self.statusBar().showMessage(message, 2 * STATUS_MS)
 
@@ -149,7 +147,9 @@ class MainWindow(QMainWindow):
         self.data_panel = DataPanel(self.state.view)
         self.network_box = titled("Network", self.controls)
         column = (self.buttons, self.progress, self.data_panel, self.network_box)
-        self.setCentralWidget(main_layout(column, self.canvas, self.loss_plot))
+        self.timeline = RewindView()  # under the loss plot: drag to see the run as it was
+        self.timeline.markerChanged.connect(self.loss_plot.set_marker)
+        self.setCentralWidget(main_layout(column, self.canvas, self.loss_plot, self.timeline))
         self.status_line = StatusLine()
         self.statusBar().addPermanentWidget(self.status_line)  # the run's state; messages show beside it
         setup.add_view_actions(self)  # log epoch axis, presenter mode

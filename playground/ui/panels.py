@@ -444,9 +444,10 @@ def titled(title: str, widget: QWidget) -> QGroupBox:
     return box
 
 
-def main_layout(column, canvas: QWidget, loss_plot: QWidget) -> QWidget:
+def main_layout(column, canvas: QWidget, loss_plot: QWidget, timeline: QWidget) -> QWidget:
     """The control column on the left, in a scroll area of fixed width (it scrolls when the window is short,
-    so no control is ever squeezed); the canvas over the loss plot on the right, split 3:1."""
+    so no control is ever squeezed); the canvas over the loss plot (the run's timeline under it) on the
+    right, split 3:1."""
     side = QWidget()
     side.setObjectName("controlColumn")
     layout = QVBoxLayout(side)
@@ -468,7 +469,12 @@ def main_layout(column, canvas: QWidget, loss_plot: QWidget) -> QWidget:
     right.setObjectName("plotSplitter")
     right.setChildrenCollapsible(False)
     right.addWidget(canvas)
-    right.addWidget(loss_plot)
+    plots = QWidget()
+    under = QVBoxLayout(plots)
+    under.setContentsMargins(0, 0, 0, 0)
+    under.addWidget(loss_plot, 1)
+    under.addWidget(timeline)
+    right.addWidget(plots)
     right.setStretchFactor(0, 3)
     right.setStretchFactor(1, 1)
     central = QWidget()

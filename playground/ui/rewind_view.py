@@ -1,5 +1,6 @@
-"""The Rewind panel: a timeline of the run. Dragging it shows the run as it was then (every panel draws those
-weights); "Branch from here" starts a new run from them, the old one kept in Runs.
+"""The timeline under the loss plot: dragging it shows the run as it was then (the boundary, the network view
+and every panel draw those weights, and the loss plot marks the epoch); "Branch from here" starts a new run
+from them, the old one kept in Runs.
 
 The training side keeps the weights (``training.checkpoints``: log-spaced epochs and the most recent ones)
 and answers ``ShowMoment`` / ``BranchFrom``; this panel only sends them and follows the frames' status.
@@ -7,20 +8,18 @@ and answers ``ShowMoment`` / ``BranchFrom``; this panel only sends them and foll
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
 from ..training.frame import Status
 
-HINT = "Drag to see the run as it was (early epochs and the last 64 are kept); Train goes on from now."
+HINT = "Drag the timeline to see the run as it was; Train goes on from now."
 
 
 class RewindView(QWidget):
     momentRequested = Signal(object)  # an epoch, or None: back to now
     branchRequested = Signal(int)  # the epoch shown
-
-    def sizeHint(self) -> QSize:  # noqa: N802 - docked panels stay narrow
-        return QSize(360, 160)
+    markerChanged = Signal(object)  # the epoch the window shows now, or None at the present: the loss plot's marker
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -28,16 +27,23 @@ class RewindView(QWidget):
         self.run_id: int | None = None
         self.latest = 0  # the present's epoch
         self.showing: int | None = None  # the epoch asked for, while an earlier moment is shown
-        layout = QVBoxLayout(self)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        title = QLabel("Rewind")
+        title.setToolTip(HINT)
+        row.addWidget(title)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setObjectName("rewindSlider")
+        self.slider.setToolTip(
+            "The run's timeline: drag to see the run as it was (the early epochs and a recent stretch are kept). "
+            "Train goes on from now."
+        )
         self.slider.setRange(0, 0)
-        layout.addWidget(self.slider)
-        self.label = QLabel(HINT)
+        row.addWidget(self.slider, 1)
+        self.label = QLabel("")
         self.label.setObjectName("rewindLabel")
-        self.label.setWordWrap(True)
-        layout.addWidget(self.label)
-        row = QHBoxLayout()
+        self.label.setToolTip(HINT)
+        row.addWidget(self.label)
         self.now_button = QPushButton("Back to now")
         self.now_button.setObjectName("rewindNowButton")
         self.branch_button = QPushButton("Branch from here")
@@ -46,9 +52,6 @@ class RewindView(QWidget):
         for button in (self.now_button, self.branch_button):
             button.setEnabled(False)
             row.addWidget(button)
-        row.addStretch(1)
-        layout.addLayout(row)
-        layout.addStretch(1)
         self.slider.valueChanged.connect(self._moved)
         self.now_button.clicked.connect(self.back_to_now)
         self.branch_button.clicked.connect(self._branch)
@@ -65,7 +68,8 @@ class RewindView(QWidget):
             self.slider.setValue(self.latest)
             self.slider.blockSignals(False)
         else:
-            self.label.setText(f"Showing epoch {status.epoch:,} of {self.latest:,}.")
+            self.label.setText(f"epoch {status.epoch:,} of {self.latest:,}")
+            self.markerChanged.emit(status.epoch)
 
     def back_to_now(self) -> None:
         self._leave_past()
@@ -90,4 +94,5 @@ class RewindView(QWidget):
         self.showing = None
         self.now_button.setEnabled(False)
         self.branch_button.setEnabled(False)
-        self.label.setText(HINT)
+        self.label.setText("")
+        self.markerChanged.emit(None)

@@ -85,25 +85,28 @@ def test_a_stacked_sweep_fills_the_runs_panel_live(qtbot):
 
 @pytest.mark.slow
 def test_scrubbing_shows_an_earlier_boundary_and_branching_starts_a_run_there(qtbot):
-    w = _window(qtbot, "rewind")
-    rewind = w.insight.rewind
-    assert w.insight.docks["rewind"].toggleViewAction().shortcut() == QKeySequence("Ctrl+8")
+    w = _window(qtbot, "runs")
+    rewind = w.timeline  # under the loss plot, not a dock
+    assert "rewind" not in w.insight.docks and rewind.isVisible()
     w.start_training()
     qtbot.waitUntil(lambda: w.epoch >= 200, timeout=15000)
     w.pause_training()
     qtbot.waitUntil(lambda: not w.presenter.drawn.status.running, timeout=5000)
     now = w.presenter.drawn
     qtbot.waitUntil(lambda: rewind.slider.maximum() == w.epoch, timeout=3000)
+    assert w.loss_plot.marked_epoch() is None
     rewind.slider.setValue(5)  # as a drag to near the start
     qtbot.waitUntil(lambda: w.epoch == 5, timeout=5000)
     qtbot.waitUntil(lambda: w.presenter.drawn.surface is not None and w.presenter.drawn.status.epoch == 5, timeout=5000)
     then = w.presenter.drawn
     assert not np.allclose(then.surface.values, now.surface.values, atol=1e-3)  # the boundary of epoch 5
-    assert "Showing epoch 5" in rewind.label.text() and rewind.branch_button.isEnabled()
+    assert "epoch 5 of" in rewind.label.text() and rewind.branch_button.isEnabled()
+    assert w.loss_plot.marked_epoch() == 5  # the loss plot marks the moment shown
     assert w.insight.runs.runs == []
     rewind.branch_button.click()
     qtbot.waitUntil(lambda: w.presenter.drawn.status.run_id > then.status.run_id, timeout=5000)
     assert w.epoch == 5 and rewind.slider.maximum() == 5  # a new run, from epoch 5's weights
+    assert w.loss_plot.marked_epoch() is None
     qtbot.waitUntil(lambda: len(w.insight.runs.runs) == 1, timeout=3000)
     assert w.insight.runs.runs[0].epochs >= 200  # the old run, whole, in Runs
     w.start_training()
