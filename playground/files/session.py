@@ -12,14 +12,16 @@ Layout (version 1; ``format`` and ``version`` first)::
      "config": {"hidden": [8, 8], "activation": "tanh", ..., "seed": 0},
      "state": {"epoch": 120, "layer_sizes": [2, 8, 8, 1],
                "weights": [ARRAY, ...], "biases": [ARRAY, ...],
-               "optimizer": {"m": [ARRAY, ...], "v": [...], "t": 120}, "rng": {...}},
+               "optimizer": {"m": [ARRAY, ...], "v": [...], "t": 120}, "rng": {...},
+               "checkpoints": [{"epoch": 16, "blocks": [ARRAY, ...]}, ...]},
      "history": {"train": {"epoch": [...], "loss": [...]}, "test": {...}},
      "extra": {"view": [x0, x1, y0, y1], "current_class": 0, "eraser": false, "show_test": true,
                "discretize": false, "log_scale": false, "runs": [RUN, ...]}}
 
 where ``ARRAY`` is ``{"shape": [r, c], "float64le": "<base64 of little-endian float64, row-major>"}`` and
 ``RUN`` is ``RunRecord.to_dict()``. The view fields are ``ViewState.to_dict()``; they sit under ``extra``
-because version 1 files already keep them there.
+because version 1 files already keep them there. ``state.checkpoints`` (optional; older files have none)
+are the weights kept along the run for Rewind, each layer's ``[W; b]`` block, epochs rising.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..data.dataset import MAX_CLASSES, Dataset, DatasetError
+from ..training.checkpoints import Checkpoint
+from ..training.commands import Load
 from ..training.config import LIMITS, MAX_NEURONS, TrainConfig
 from ..training.runs import MAX_CURVE, RunRecord
 from ..training.state import ViewState
@@ -45,6 +49,7 @@ VERSION = 1
 MAX_FILE_BYTES = 512 * 2**20
 MAX_HISTORY = 200_000  # points per loss-history series
 MAX_RUNS = 200  # finished runs kept in a session (the runs panel keeps as many)
+MAX_CHECKPOINTS = 1_000  # snapshots of the weights along a run (a session keeps a few MB of them)
 MAX_EPOCH = 10**12  # far beyond any real run, far below int64 overflow
 MAX_STEP = 2**53  # an optimizer's step counter
 MAX_ARRAY = (MAX_NEURONS + 1) * MAX_NEURONS
@@ -63,6 +68,11 @@ class Session:
     history: dict = field(default_factory=dict)  # name -> (epochs int64 array, values float64 array)
     view: ViewState | None = None  # None: the file says nothing about the view (e.g. made by the CLI)
     runs: list[RunRecord] = field(default_factory=list)  # finished runs, oldest first
+    checkpoints: tuple = ()  # weights kept along the run (training.checkpoints.Checkpoint), oldest first
+
+    def as_load(self) -> Load:
+        """The one command that brings this session back in the training process."""
+        return Load(self.dataset, self.config, self.state, self.history, tuple(self.runs), tuple(self.checkpoints))
 
 
 # -- writing -------------------------------------------------------------------------------------
@@ -102,7 +112,7 @@ def session_to_dict(s: Session) -> dict:
                 optimizer[key] = [_array(a) for a in value]
             elif value is None or isinstance(value, int):
                 optimizer[key] = value
-        doc["state"] = {
+        state: dict = {
             "epoch": int(st.epoch),
             "layer_sizes": [2, *[int(W.shape[1]) for W in st.weights]],
             "weights": [_array(W) for W in st.weights],
@@ -110,6 +120,11 @@ def session_to_dict(s: Session) -> dict:
             "optimizer": optimizer,
             "rng": _jsonable_rng(st.rng_state),
         }
+        if s.checkpoints:  # each [W; b] block per layer, as the network keeps them
+            state["checkpoints"] = [
+                {"epoch": int(c.epoch), "blocks": [_array(b) for b in c.blocks]} for c in s.checkpoints
+            ]
+        doc["state"] = state
     return doc
 
 
@@ -237,7 +252,29 @@ def _from_doc(doc) -> Session:
     state = _state(doc.get("state"), dataset, config)
     history = _history(doc.get("history", {}))
     extra = _expect(doc.get("extra", {}), dict, "extra")
-    return Session(dataset, config, state, history, _view(extra), _runs(extra.get("runs", [])))
+    kept = _checkpoints(doc["state"].get("checkpoints", []), state) if state is not None else ()
+    return Session(dataset, config, state, history, _view(extra), _runs(extra.get("runs", [])), kept)
+
+
+def _checkpoints(entries, state: TrainState) -> tuple:
+    """The weights kept along the run: at most ``MAX_CHECKPOINTS``, epochs rising to at most the state's,
+    each block shaped as the network's ``[W; b]``."""
+    _expect(entries, list, "state.checkpoints")
+    if len(entries) > MAX_CHECKPOINTS:
+        raise SessionError(f"state.checkpoints holds {len(entries):,} snapshots; at most {MAX_CHECKPOINTS}")
+    shapes = [(W.shape[0] + 1, W.shape[1]) for W in state.weights]
+    out: list[Checkpoint] = []
+    for i, entry in enumerate(entries):
+        what = f"state.checkpoints[{i}]"
+        _expect(entry, dict, what)
+        epoch = _whole(entry.get("epoch"), f"{what}.epoch", MAX_EPOCH)
+        if epoch > state.epoch or (out and epoch <= out[-1].epoch):
+            raise SessionError(f"{what}.epoch {epoch} is not after the one before and at most the run's {state.epoch}")
+        blocks = _arrays(entry.get("blocks"), f"{what}.blocks", len(shapes))
+        if [b.shape for b in blocks] != shapes:
+            raise SessionError(f"{what}.blocks do not match the network's layers")
+        out.append(Checkpoint(epoch, tuple(blocks)))
+    return tuple(out)
 
 
 def _numbers(values, what: str, limit: int) -> np.ndarray:

@@ -4,8 +4,9 @@ Early epochs change a network most, so the run's whole history is kept at epochs
 10, 11, 13, 16, ... (four per doubling, ``PER_OCTAVE``): a million epochs cost about 80 snapshots. The last
 stretch is kept finer, in a ring of ``ring`` snapshots taken every ``ring_stride(epoch)`` epochs: every
 epoch early on, then a power of two that grows with the run so the ring spans about its last quarter
-(at thousands of epochs a second, a snapshot of every epoch would cost more than training and span a blink). Both are bounded in bytes
-(``MAX_BYTES``): a big network keeps fewer recent snapshots, never more memory. ``nbytes`` says how much.
+(at thousands of epochs a second, a snapshot of every epoch would cost more than training and span a
+blink). Both are bounded in bytes (``MAX_BYTES``): a big network keeps fewer recent snapshots, never more
+memory. ``nbytes`` says how much; ``for_saving`` picks what a session file keeps (``SAVE_BYTES``).
 
 ``at(epoch)`` gives the snapshot at or just before an epoch: what "branch from here" starts from.
 """
@@ -21,6 +22,7 @@ import numpy as np
 PER_OCTAVE = 4
 RING = 64
 MAX_BYTES = 64 * 2**20  # both stores together, at most
+SAVE_BYTES = 4 * 2**20  # of them, what a session file keeps (it is rewritten on every autosave)
 
 
 def ring_stride(epoch: int, ring: int = RING) -> int:
@@ -91,3 +93,26 @@ class Checkpoints:
             if c.epoch <= epoch and (best is None or c.epoch > best.epoch):
                 best = c
         return best
+
+    def for_saving(self, max_bytes: int = SAVE_BYTES) -> tuple[Checkpoint, ...]:
+        """The snapshots a session keeps, oldest first: all of them if they fit in ``max_bytes``, else as many
+        as fit, spread evenly over the run (the first and the latest always)."""
+        kept = sorted({c.epoch: c for c in (*self.log, *self.recent)}.values(), key=lambda c: c.epoch)
+        room = max_bytes // max(self._snapshot_bytes, 1)
+        if len(kept) <= room:
+            return tuple(kept)
+        if room < 2:
+            return tuple(kept[-1:])
+        picks = np.unique(np.round(np.linspace(0, len(kept) - 1, room)).astype(int))
+        return tuple(kept[i] for i in picks)
+
+    def restore(self, saved, blocks) -> None:
+        """Keep ``saved`` snapshots (from a session, oldest first) after the current network's (``blocks``):
+        those that do not fit its shape are left out."""
+        shapes = [np.shape(b) for b in blocks]
+        self.clear()
+        self._snapshot_bytes = sum(b.nbytes for b in blocks)
+        for c in sorted(saved, key=lambda c: c.epoch):
+            if [np.shape(b) for b in c.blocks] == shapes:
+                snapshot = Checkpoint(int(c.epoch), tuple(np.array(b, dtype=blocks[0].dtype) for b in c.blocks))
+                self.log.append(snapshot)

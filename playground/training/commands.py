@@ -71,6 +71,7 @@ class Load:
     state: TrainState | None
     history: dict  # name -> (epochs, values), the curve to continue
     runs: tuple = ()  # the session's finished runs (RunRecord), replacing the current ones
+    checkpoints: tuple = ()  # the session's kept weights (checkpoints.Checkpoint), to rewind to
 
 
 @dataclass(frozen=True)

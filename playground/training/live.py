@@ -62,6 +62,7 @@ class SavedState:
     config: TrainConfig
     history: dict  # name -> (epochs, values)
     runs: list
+    checkpoints: tuple = ()  # weights kept along the run (``Checkpoints.for_saving``), oldest first
 
 
 @dataclass
@@ -139,7 +140,8 @@ class LiveRun:
             state.epoch = self._now[0]
             state.weights = [b[:-1].copy() for b in self._now[1]]
             state.biases = [b[-1].copy() for b in self._now[1]]
-        return SavedState(purpose, path, state, t.dataset, t.config, history, list(self.runs))
+        kept = self.checkpoints.for_saving()
+        return SavedState(purpose, path, state, t.dataset, t.config, history, list(self.runs), kept)
 
     # -- what a frame takes: each is handed out once ----------------------------------------------
 
@@ -243,7 +245,7 @@ class LiveRun:
                 self._finish_run()
                 self.trainer = Trainer(ds, config, eval_every=0)
                 self._new_run("")
-            case Load(dataset=ds, config=config, state=state, history=history, runs=runs):
+            case Load(dataset=ds, config=config, state=state, history=history, runs=runs, checkpoints=kept):
                 self._cancel_sweep()
                 self._finish_run()
                 self.trainer = Trainer(ds, config, eval_every=0, state=state)
@@ -252,6 +254,9 @@ class LiveRun:
                     if name in self.history:
                         self.history[name].extend(epochs, values)
                 self.set_runs(list(runs))
+                if kept:  # the session's timeline, so Rewind reaches back before the save
+                    self.checkpoints.restore(kept, self.trainer.net.blocks())
+                    self.checkpoints.record(self.trainer.epoch, self.trainer.net.blocks())
                 self.restored = True
             case SetSpeed(epochs_per_second=speed):
                 self.speed = float(speed) if speed is not None and speed > 0 else None

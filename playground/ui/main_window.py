@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMainWindow
 from ..data import MAX_CLASSES, Dataset, make_preset
 from ..files import Session
 from ..training import TrainConfig
-from ..training.commands import Apply, Load, NewRun, Pause, Play, Reset, SetBounds, SetData, SetSpeed, Step
+from ..training.commands import Apply, NewRun, Pause, Play, Reset, SetBounds, SetData, SetSpeed, Step
 from ..training.state import ViewState, sane_bounds
 from . import window_setup as setup
 from .canvas import Canvas
@@ -94,7 +94,7 @@ class MainWindow(QMainWindow):
 
     def restore_session(self, session: Session) -> None:
         """Bring back a session exactly (data as one undoable step): training gets it all in one command first."""
-        self.thread.send(Load(session.dataset, session.config, session.state, session.history, tuple(session.runs)))
+        self.thread.send(session.as_load())
         self.model.replace(session.dataset, "open session")
         self.state.set_config(session.config)
         if session.view is not None:

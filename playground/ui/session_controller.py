@@ -121,7 +121,8 @@ class SessionController(QObject):
             same_output = output_for(saved.dataset.n_classes) == output_for(dataset.n_classes)
             if not same_output or saved.config.needs_reset(config):
                 state = None
-        return Session(dataset, config, state, saved.history, self.state.view, saved.runs)
+        kept = saved.checkpoints if state is not None else ()
+        return Session(dataset, config, state, saved.history, self.state.view, saved.runs, kept)
 
     # -- explicit saves --------------------------------------------------------------------------
 

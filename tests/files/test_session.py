@@ -292,3 +292,49 @@ def test_chunked_encoding_writes_exactly_what_one_json_dumps_would():
     for n in (0, 10, ENCODE_CHUNK, 2 * ENCODE_CHUNK + 7):
         s = Session(make_preset("spiral", max(n, 10), 0.1, seed=0) if n else Dataset(), TrainConfig())
         assert dumps(s) == json.dumps(session_to_dict(s), allow_nan=False, separators=(",", ":"))
+
+
+def _with_checkpoints():
+    from playground.training.checkpoints import Checkpoint
+
+    _, s = _trained_session(12)
+    blocks = [np.vstack([W, b[None]]) for W, b in zip(s.state.weights, s.state.biases)]
+    kept = tuple(Checkpoint(e, tuple(b * (e + 1) for b in blocks)) for e in (1, 4, 12))
+    return Session(s.dataset, s.config, s.state, s.history, s.view, s.runs, kept)
+
+
+def test_checkpoints_round_trip_exactly_and_older_files_have_none():
+    s = _with_checkpoints()
+    back = loads(dumps(s))
+    assert [c.epoch for c in back.checkpoints] == [1, 4, 12]
+    for a, b in zip(back.checkpoints, s.checkpoints):
+        for x, y in zip(a.blocks, b.blocks):
+            np.testing.assert_array_equal(x, np.asarray(y, np.float64))
+    assert back.as_load().checkpoints == back.checkpoints
+    doc = json.loads(dumps(s))
+    del doc["state"]["checkpoints"]  # as a file written before Rewind
+    assert loads(json.dumps(doc)).checkpoints == ()
+
+
+@pytest.mark.parametrize(
+    ("mutate", "match"),
+    [
+        (lambda cps: cps[2].update(epoch=10**6), r"state\.checkpoints\[2\]\.epoch .* at most the run's"),
+        (lambda cps: cps[1].update(epoch=0), r"state\.checkpoints\[1\]\.epoch .* not after the one before"),
+        (lambda cps: cps[0]["blocks"].pop(), r"state\.checkpoints\[0\]\.blocks holds 2 arrays; the network has 3"),
+        (lambda cps: cps[0].update(blocks="x"), r"state\.checkpoints\[0\]\.blocks"),
+    ],
+)
+def test_bad_checkpoints_are_refused_naming_the_snapshot(mutate, match):
+    doc = json.loads(dumps(_with_checkpoints()))
+    mutate(doc["state"]["checkpoints"])
+    with pytest.raises(SessionError, match=match):
+        loads(json.dumps(doc))
+
+
+def test_checkpoints_of_another_shape_are_refused():
+    doc = json.loads(dumps(_with_checkpoints()))
+    block = doc["state"]["checkpoints"][0]["blocks"][0]
+    block["shape"] = [block["shape"][1], block["shape"][0]]
+    with pytest.raises(SessionError, match=r"state\.checkpoints\[0\]\.blocks do not match"):
+        loads(json.dumps(doc))

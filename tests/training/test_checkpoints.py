@@ -95,3 +95,24 @@ def test_showing_an_earlier_moment_puts_those_weights_in_every_frame_and_trainin
     live.handle(ShowMoment(None))
     assert not live.showing_past and live.trainer.epoch == 41
     assert all(np.array_equal(a, b) for a, b in zip(present, live.trainer.net.blocks()))
+
+
+def test_a_session_keeps_a_bounded_spread_of_snapshots_and_restores_them_onto_the_same_network():
+    store = Checkpoints()
+    block = np.zeros((9, 8), np.float32)
+    for epoch in range(0, 3001):
+        block[0, 0] = epoch
+        store.record(epoch, [block])
+    everything = store.for_saving()
+    assert [c.epoch for c in everything] == store.epochs()  # small: all of it
+    few = store.for_saving(max_bytes=10 * block.nbytes)
+    epochs = [c.epoch for c in few]
+    assert len(few) == 10 and epochs[0] == 0 and epochs[-1] == 3000 and epochs == sorted(epochs)
+    assert [c.blocks[0][0, 0] for c in few] == epochs  # each snapshot still holds its own epoch's weights
+    assert [c.epoch for c in store.for_saving(max_bytes=block.nbytes)] == [3000]
+    again = Checkpoints()
+    again.restore(few, [np.zeros((9, 8), np.float32)])
+    assert again.epochs() == epochs and again.at(2000).epoch == max(e for e in epochs if e <= 2000)
+    other_shape = Checkpoints()
+    other_shape.restore(few, [np.zeros((3, 8), np.float32)])
+    assert other_shape.epochs() == []  # another network's weights are left out

@@ -9,6 +9,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 
 from playground.data import make_preset
+from playground.files import load_session
 from playground.training import TrainConfig
 from playground.ui import MainWindow
 
@@ -112,3 +113,29 @@ def test_scrubbing_shows_an_earlier_boundary_and_branching_starts_a_run_there(qt
     w.start_training()
     qtbot.waitUntil(lambda: w.epoch >= 10, timeout=5000)
     w.shutdown()
+
+
+@pytest.mark.slow
+def test_a_saved_session_keeps_its_timeline(qtbot, tmp_path):
+    w = _window(qtbot, "runs")
+    w.start_training()
+    qtbot.waitUntil(lambda: w.epoch >= 100, timeout=15000)
+    w.pause_training()
+    qtbot.waitUntil(lambda: not w.presenter.drawn.status.running, timeout=5000)
+    w.timeline.slider.setValue(5)
+    qtbot.waitUntil(lambda: w.presenter.drawn.status.epoch == 5 and w.presenter.drawn.surface is not None, timeout=5000)
+    then = w.presenter.drawn.surface.values
+    w.timeline.back_to_now()
+    path = tmp_path / "timeline.json"
+    w.save_session_to(path)
+    qtbot.waitUntil(path.exists, timeout=5000)
+    assert 5 in [c.epoch for c in load_session(path).checkpoints]
+    w.shutdown()
+    other = _window(qtbot, "runs")
+    assert other.open_path(path)
+    qtbot.waitUntil(lambda: other.timeline.slider.maximum() == other.epoch >= 100, timeout=5000)
+    other.timeline.slider.setValue(5)  # back before the save, in a new window
+    qtbot.waitUntil(lambda: other.presenter.drawn.status.epoch == 5, timeout=5000)
+    qtbot.waitUntil(lambda: other.presenter.drawn.surface is not None, timeout=5000)
+    np.testing.assert_allclose(other.presenter.drawn.surface.values, then, rtol=1e-5, atol=1e-6)
+    other.shutdown()
