@@ -1,5 +1,7 @@
 """Soak: train in the real window (offscreen) for a long time; memory must stay flat and the loss history
-bounded. Prints resident memory after a one-minute warm-up and at the end, and the history sizes.
+bounded. Prints resident memory (the window's process and the training process, which also keeps the
+weights Rewind goes back to, bounded by ``checkpoints.MAX_BYTES``) after a one-minute warm-up and at the
+end, and the history sizes.
 
 Run:  QT_QPA_PLATFORM=offscreen python benchmarks/bench_soak.py [--minutes 10]
 """
@@ -17,11 +19,12 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from playground.data import make_preset  # noqa: E402
 from playground.training import TrainConfig  # noqa: E402
+from playground.training.checkpoints import MAX_BYTES  # noqa: E402
 from playground.ui import MainWindow  # noqa: E402
 
 
-def rss_mb() -> float:
-    with open("/proc/self/statm") as fh:
+def rss_mb(pid="self") -> float:
+    with open(f"/proc/{pid}/statm") as fh:
         pages = int(fh.read().split()[1])
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
@@ -46,11 +49,12 @@ def main():
         w.start_training()
         warm = min(60.0, args.minutes * 60 / 5)
         pump(app, warm)
-        start_rss, start_epoch = rss_mb(), w.epoch
+        trainer = w.thread.pid
+        start_rss, start_trainer, start_epoch = rss_mb(), rss_mb(trainer), w.epoch
         t0 = time.perf_counter()
         pump(app, args.minutes * 60 - warm)
         elapsed = time.perf_counter() - t0
-        end_rss = rss_mb()
+        end_rss, end_trainer = rss_mb(), rss_mb(trainer)
         train_points = len(w.loss_plot.train.data()[0])
         test_points = len(w.loss_plot.test.data()[0])
         epochs = w.epoch
@@ -59,6 +63,10 @@ def main():
     print(
         f"resident memory after warm-up {start_rss:.1f} MB, at the end {end_rss:.1f} MB: "
         f"growth {end_rss - start_rss:+.1f} MB (target < 30)"
+    )
+    print(
+        f"training process after warm-up {start_trainer:.1f} MB, at the end {end_trainer:.1f} MB: growth "
+        f"{end_trainer - start_trainer:+.1f} MB (Rewind's weights at most {MAX_BYTES / 2**20:.0f} MB; target < 30)"
     )
     print(f"loss history kept: {train_points} train points, {test_points} test points (bounded)")
 
