@@ -19,11 +19,23 @@ import sys
 import types
 from dataclasses import replace
 
-from PySide6.QtCore import QObject, QThread, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from ..data import Dataset
 from ..training import TrainConfig
-from ..training.commands import Stop
+from ..training.commands import (
+    Apply,
+    Load,
+    NewRun,
+    RequestState,
+    SetBounds,
+    SetData,
+    SetSpeed,
+    SetTrace,
+    ShowLandscape,
+    Stop,
+    Views,
+)
 from ..training.live import SavedState
 from ..training.process import Drawn, serve
 from .gui_gc import collect_on_gui_thread
@@ -81,99 +93,194 @@ def _main_module_left_alone():
                 os.environ[name] = value
 
 
-class TrainingThread(QObject):
-    def __init__(self, dataset: Dataset, config: TrainConfig, bounds, parent=None):
-        super().__init__(parent)
+class _Child:
+    """One training process, its pipe, and the relay thread that listens to it."""
+
+    def __init__(self, dataset: Dataset, config: TrainConfig, bounds, state=None):
         ctx = process_context()
-        self._conn, self._child_conn = ctx.Pipe()
-        self._process = ctx.Process(
-            target=serve, args=(self._child_conn, dataset, config, bounds), name="playground-training", daemon=True
+        self.conn, child_conn = ctx.Pipe()
+        self.process = ctx.Process(
+            target=serve, args=(child_conn, dataset, config, bounds, state), name="playground-training", daemon=True
         )
-        self.relay = TrainingRelay(self._conn)
-        self._thread: QThread | None = QThread()
-        self._thread.setObjectName("playground-training-relay")
-        self.relay.moveToThread(self._thread)
-        self._thread.started.connect(self.relay.run)
-        self.relay.finished.connect(self._thread.quit)
-        self._last_state: SavedState | None = None
-        self.relay.stateReady.connect(self._keep_state)
-        # The relay's signals, for the window to connect to bound slots of GUI-thread objects.
-        self.frame = self.relay.frame
-        self.stateReady = self.relay.stateReady
-        self.failed = self.relay.failed
+        self._child_conn = child_conn
+        self.relay = TrainingRelay(self.conn)
+        self.thread = QThread()
+        self.thread.setObjectName("playground-training-relay")
+        self.relay.moveToThread(self.thread)
+        self.thread.started.connect(self.relay.run)
+        self.relay.finished.connect(self.thread.quit)
 
     def start(self) -> None:
-        assert self._thread is not None
-        collect_on_gui_thread()  # never let Python's collector free Qt objects on the relay thread
         with _main_module_left_alone():
-            self._process.start()
+            self.process.start()
         self._child_conn.close()  # the child's end lives in the child now: its death closes the pipe
-        self._thread.start()
+        self.thread.start()
 
-    @property
-    def alive(self) -> bool:
-        return self._thread is not None
-
-    @property
-    def errors(self) -> int:
-        """Internal errors the training process reported (and survived), or its unexpected end."""
-        return self.relay.errors
-
-    @property
-    def pid(self) -> int | None:
-        return self._process.pid
-
-    def send(self, command) -> None:
-        if self._thread is not None:
-            self._send(command)
-
-    def acknowledge(self, seq: int) -> None:
-        if self._thread is not None:
-            self._send(Drawn(seq))
-
-    def _send(self, message) -> None:
+    def send(self, message) -> None:
         try:
-            self._conn.send(message)
-        except OSError:  # the process is gone; the relay has said so
+            self.conn.send(message)
+        except OSError:  # the process is gone; the relay says so
             pass
 
     def stop(self) -> None:
-        """Stop training and wait for the child's final state; safe to call twice."""
-        thread, self._thread = self._thread, None
-        if thread is None:
-            return
+        """Ask for the final state and wait for it (or end a child that does not answer)."""
         self.relay.stopping = True
-        if self._process.pid is None:  # never started
+        if self.process.pid is None:  # never started
             self._child_conn.close()
-            self._conn.close()
+            self.conn.close()
             return
-        self._send(Stop())
-        thread.quit()  # its event loop ends once the relay has the final state (the relay cannot ask: we wait)
-        if not thread.wait(STOP_WAIT_MS):  # the child does not answer: end it, which closes the pipe
-            self._process.kill()
-            thread.wait()
-        self._process.join(STOP_WAIT_MS / 1000)
-        if self._process.is_alive():
-            self._process.kill()
-            self._process.join()
-        self._conn.close()
+        self.send(Stop())
+        self.thread.quit()  # its event loop ends once the relay has the final state (it cannot ask: we wait)
+        if not self.thread.wait(STOP_WAIT_MS):  # the child does not answer: end it, which closes the pipe
+            self.process.kill()
+            self.thread.wait()
+        self.process.join(STOP_WAIT_MS / 1000)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+
+# Commands whose latest one is the training process's standing state: a restarted process gets them again.
+# The view's are always replayed (a saved state does not hold them); the data's and settings' only when sent
+# after the saved state the new process starts from.
+_VIEWS = (SetBounds, Views, SetSpeed, SetTrace, ShowLandscape)
+_STANDING = (SetData, Apply, NewRun, Load, *_VIEWS)
+
+
+class TrainingThread(QObject):
+    """Starts the training process and keeps it: if it dies (killed, out of memory, a crash in native code),
+    a new one continues from the last state it sent (an autosave's, at most a few seconds old) with the
+    window's current data, settings and views, and the window says so."""
+
+    frame = Signal(object)  # training.frame.Frame
+    stateReady = Signal(object)  # training.live.SavedState, answering RequestState
+    failed = Signal(str)  # an internal error or a restart, explained for the user
+
+    def __init__(self, dataset: Dataset, config: TrainConfig, bounds, parent=None):
+        super().__init__(parent)
+        self._start_args = (dataset, config, bounds)
+        self._bounds = bounds
+        self._standing: dict[type, tuple[int, object]] = {}  # kind -> (number sent, latest command), in order
+        self._sent = 0  # commands sent so far
+        self._asked: list[int] = []  # the number of each state request still unanswered, oldest first
+        self._last_state: SavedState | None = None
+        self._last_state_sent = 0  # what the last state reflects: every command numbered up to this
+        self._errors = 0
+        self.restarts = 0
+        self._child: _Child | None = self._new_child(dataset, config, bounds)
+
+    def _new_child(self, dataset, config, bounds, state=None) -> _Child:
+        child = _Child(dataset, config, bounds, state)
+        child.relay.frame.connect(self._frame)
+        child.relay.stateReady.connect(self._state)
+        child.relay.failed.connect(self._failed)
+        child.relay.died.connect(self._died)
+        return child
+
+    def start(self) -> None:
+        assert self._child is not None
+        collect_on_gui_thread()  # never let Python's collector free Qt objects on the relay thread
+        self._child.start()
+
+    @property
+    def alive(self) -> bool:
+        return self._child is not None
+
+    @property
+    def errors(self) -> int:
+        """Internal errors the training process reported (and survived), and its unexpected ends."""
+        return self._errors
+
+    @property
+    def pid(self) -> int | None:
+        return self._child.process.pid if self._child is not None else None
+
+    def send(self, command) -> None:
+        if self._child is not None:
+            self._sent += 1
+            if isinstance(command, _STANDING):
+                self._standing.pop(type(command), None)
+                self._standing[type(command)] = (self._sent, command)
+            elif isinstance(command, RequestState):
+                self._asked.append(self._sent)
+            self._child.send(command)
+
+    def acknowledge(self, seq: int) -> None:
+        if self._child is not None:
+            self._child.send(Drawn(seq))
+
+    def stop(self) -> None:
+        """Stop training and wait for the child's final state; safe to call twice."""
+        child, self._child = self._child, None
+        if child is not None:
+            child.stop()
+            self._final = child.relay.final
+            # What the process sent before it stopped is queued for this object: pass it on now (a save asked
+            # for just before quitting is among it).
+            QCoreApplication.sendPostedEvents(self)
+
+    _final = None
 
     def pending_requests(self) -> list:
         """Once stopped: the state requests (saves) the training process never answered."""
-        assert self._thread is None, "stop() first"
-        final = self.relay.final
-        return list(final.pending) if final is not None else []
+        assert self._child is None, "stop() first"
+        return list(self._final.pending) if self._final is not None else []
 
     def final_state(self) -> SavedState | None:
         """The trainer's state once stopped (for the save on quit): the child's last word, or if it died
         without one, the last state it sent; None if there is none (the last autosave then stands)."""
-        assert self._thread is None, "stop() first: the trainer belongs to the running process"
-        if self.relay.final is not None:
-            return self.relay.final.saved
+        assert self._child is None, "stop() first: the trainer belongs to the running process"
+        if self._final is not None:
+            return self._final.saved
         if self._last_state is not None:
             return replace(self._last_state, purpose="final", path="")
         return None
 
+    # -- from the relay (queued onto the GUI thread) ------------------------------------------------
+
     @Slot(object)
-    def _keep_state(self, saved: SavedState) -> None:
+    def _frame(self, frame) -> None:
+        self.frame.emit(frame)
+
+    @Slot(object)
+    def _state(self, saved: SavedState) -> None:
         self._last_state = saved
+        self._last_state_sent = self._asked.pop(0) if self._asked else self._sent
+        self.stateReady.emit(saved)
+
+    @Slot(str)
+    def _failed(self, message: str) -> None:
+        self._errors += 1
+        self.failed.emit(message)
+
+    @Slot()
+    def _died(self) -> None:
+        """The training process ended on its own: start another from the last state it sent."""
+        old = self._child
+        if old is None or self.sender() is not old.relay:
+            return  # stopping, or an old child's late word
+        old.thread.quit()  # the relay has returned; its event loop ends (we wait, so it cannot ask)
+        old.thread.wait()
+        old.process.join(1)
+        old.conn.close()
+        exitcode = old.process.exitcode
+        self._asked.clear()  # requests the dead process never answered are lost with it
+        self._errors += 1
+        self.restarts += 1
+        saved = self._last_state
+        dataset, config, bounds = self._start_args
+        self._child = self._new_child(dataset, config, bounds)
+        self._child.start()
+        if saved is not None:
+            state = (saved.dataset, saved.config, saved.state, saved.history, tuple(saved.runs), saved.checkpoints)
+            self._child.send(Load(*state))
+        for sent, command in self._standing.values():  # then the view, and what the window asked for since
+            if isinstance(command, _VIEWS) or sent > self._last_state_sent or saved is None:
+                self._child.send(command)
+        how = f"exit code {exitcode}" if exitcode is not None and exitcode >= 0 else f"signal {-(exitcode or 0)}"
+        since = f"from epoch {saved.state.epoch:,}, its last saved state" if saved is not None else "afresh"
+        self.failed.emit(
+            f"The training process stopped unexpectedly ({how}). A new one goes on {since}; your data and "
+            "settings are as they were. Press Train to continue."
+        )

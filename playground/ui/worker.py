@@ -16,13 +16,13 @@ class TrainingRelay(QObject):
     frame = Signal(object)  # training.frame.Frame
     stateReady = Signal(object)  # training.live.SavedState, answering RequestState
     failed = Signal(str)  # an internal error, explained for the user
+    died = Signal()  # the process ended without being asked to (its pipe closed)
     finished = Signal()
 
     def __init__(self, conn):
         super().__init__()
         self.conn = conn
         self.final: Final | None = None
-        self.errors = 0  # internal errors the training process survived
         self.stopping = False  # set before Stop is sent: the pipe closing is then expected
 
     @Slot()
@@ -33,18 +33,13 @@ class TrainingRelay(QObject):
                     kind, payload = self.conn.recv()
                 except (EOFError, OSError):  # the process is gone
                     if not self.stopping:
-                        self.errors += 1
-                        self.failed.emit(
-                            "The training process stopped unexpectedly. Your data and settings are safe: save the "
-                            "session (File → Save) and reopen it to train again."
-                        )
+                        self.died.emit()
                     return
                 if kind == "frame":
                     self.frame.emit(payload)
                 elif kind == "state":
                     self.stateReady.emit(payload)
                 elif kind == "failed":
-                    self.errors += 1
                     self.failed.emit(payload)
                 elif kind == "final":
                     self.final = payload

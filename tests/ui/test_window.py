@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLabel, QLineEdit, QPushButton
-from ui_helpers import canvas_pos, click, drag, live_trainer
+from ui_helpers import canvas_pos, click, drag, live_state, live_trainer
 
 from playground.data import Dataset, make_preset
 from playground.ui import MainWindow
@@ -307,3 +307,23 @@ def test_boundary_follows_the_view_when_zoomed(window, qtbot):
         return b is not None and abs(b[0] - window.canvas.visible_bounds()[0]) < 1e-6 and b[1] < 6
 
     qtbot.waitUntil(follows, timeout=5000)
+
+
+def test_a_killed_training_process_is_replaced_and_training_goes_on_from_its_last_state(window, qtbot):
+    import os
+    import signal
+
+    window.start_training()
+    qtbot.waitUntil(lambda: window.epoch > 50, timeout=10000)
+    saved = live_state(qtbot, window)  # a state the window has heard (as an autosave would ask for)
+    first = window.thread.pid
+    os.kill(first, signal.SIGKILL)  # as the out-of-memory killer would
+    qtbot.waitUntil(lambda: window.thread.pid != first, timeout=10000)
+    problem = window.notices.problem_text
+    assert "stopped unexpectedly (signal 9)" in problem and f"from epoch {saved.state.epoch:,}" in problem
+    assert window.thread.errors == 1 and window.thread.restarts == 1
+    # The new process has the saved weights and the window's data and settings; Train goes on from there.
+    assert live_trainer(qtbot, window).dataset == window.dataset
+    window.start_training()
+    qtbot.waitUntil(lambda: window.presenter.latest.status.running and window.epoch > saved.state.epoch, timeout=10000)
+    window.pause_training()
