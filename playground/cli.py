@@ -91,6 +91,15 @@ def _layers(text: str) -> tuple[int, ...]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _features(text: str) -> tuple[str, ...]:
+    from .data.features import parse_features
+
+    try:
+        return parse_features(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _save_path(text: str) -> Path:
     from .files import quote
 
@@ -109,6 +118,7 @@ def _save_path(text: str) -> Path:
 TRAIN_DEFAULTS = {
     "data": "xor",
     "layers": (8, 8),
+    "features": ("x1", "x2"),
     "activation": "tanh",
     "init": "xavier",
     "optimizer": "adam",
@@ -131,6 +141,7 @@ def _flag(dest: str) -> str:
 
 
 def _train_parser() -> argparse.ArgumentParser:
+    from .data.features import FEATURE_NAMES
     from .data.presets import PRESET_NAMES
     from .nn import ACTIVATIONS, INITIALISERS, OPTIMIZERS
     from .training.config import LIMITS
@@ -148,6 +159,11 @@ def _train_parser() -> argparse.ArgumentParser:
     p.add_argument("session", nargs="?", metavar="SESSION.json", help="a saved session to continue")
     p.add_argument("--data", help=f"a preset ({', '.join(PRESET_NAMES)}), FILE.csv or SESSION.json (its data only)")
     p.add_argument("--layers", type=_layers, help="hidden layer sizes, e.g. 8,8 ('' for none)")
+    p.add_argument(
+        "--features",
+        type=_features,
+        help=f"the network's inputs, e.g. x1,x2,x1sq (of {','.join(FEATURE_NAMES)}; default x1,x2)",
+    )
     p.add_argument("--activation", choices=list(ACTIVATIONS))
     p.add_argument("--init", choices=list(INITIALISERS))
     p.add_argument("--optimizer", choices=list(OPTIMIZERS))
@@ -187,7 +203,7 @@ def _say(message: str) -> None:
 def _new_run(parser, args):
     """``(trainer, session)`` for a new network from the options (``session`` None)."""
     from .data import make_preset
-    from .data.presets import PRESETS
+    from .data.presets import ALL_PRESETS
     from .files import load_session, read_csv
     from .training import TrainConfig, Trainer
 
@@ -196,6 +212,7 @@ def _new_run(parser, args):
             setattr(args, dest, value)
     config = TrainConfig(
         hidden=args.layers,
+        features=args.features,
         activation=args.activation,
         init=args.init,
         optimizer=args.optimizer,
@@ -206,7 +223,7 @@ def _new_run(parser, args):
         test_ratio=args.test_ratio,
         seed=args.seed,
     )
-    if args.data in PRESETS:
+    if args.data in ALL_PRESETS:
         dataset = make_preset(args.data, args.points, args.noise, seed=args.seed)
     elif Path(args.data).suffix.lower() == ".csv":
         dataset = read_csv(args.data).dataset
@@ -220,17 +237,17 @@ def _new_run(parser, args):
 def _resumed_run(parser, args):
     """``(trainer, session)``: the saved session's network, restored as the window restores one, with the
     options that apply to a running network overriding its settings (each said on stderr)."""
-    from .data.presets import PRESETS
+    from .data.presets import ALL_PRESETS
     from .files import load_session
     from .training import Trainer
 
     if args.data is not None:
         parser.error("give a session to continue or --data, not both (--data SESSION.json takes its data only)")
-    if args.session in PRESETS and not Path(args.session).exists():
+    if args.session in ALL_PRESETS and not Path(args.session).exists():
         parser.error(f"{args.session!r} is a preset, not a session file: use --data {args.session}")
     fixed = [
         d
-        for d in ("layers", "activation", "init", "seed", "test_ratio", "points", "noise")
+        for d in ("layers", "features", "activation", "init", "seed", "test_ratio", "points", "noise")
         if getattr(args, d) is not None
     ]
     if fixed:
@@ -313,10 +330,14 @@ def train_main(argv: list[str]) -> int:
     if args.json:
         print(json.dumps({key: _json_value(value) for key, value in result.items()}, allow_nan=False))
     else:
+        if trainer.is_regression:
+            figures = f"train RMSE {result['train_rmse']:.4f}  test RMSE {result['test_rmse']:.4f}"
+            figures += f"  test R² {result['test_r2']:.3f}"
+        else:
+            figures = f"train acc {result['train_accuracy']:.3f}  test acc {result['test_accuracy']:.3f}"
         print(
             f"epochs {result['epochs']}  train loss {result['train_loss']:.5f}  test loss {result['test_loss']:.5f}"
-            f"  train acc {result['train_accuracy']:.3f}  test acc {result['test_accuracy']:.3f}"
-            f"  ({result['epochs_per_second']:.0f} epochs/s)"
+            f"  {figures}  ({result['epochs_per_second']:.0f} epochs/s)"
         )
     if result["diverged"]:
         print(result["message"], file=sys.stderr)

@@ -47,6 +47,9 @@ def _refused(capsys, *argv) -> str:
         ("--seed", "99999999999"),
         ("--save", ""),
         ("--layers", "8,,8"),
+        ("--features", "x1,x3"),
+        ("--features", ""),
+        ("--features", "x1,x1"),
     ],
 )
 def test_a_bad_value_exits_2_with_one_line_naming_the_option(capsys, option, value):
@@ -105,6 +108,49 @@ def test_a_trained_session_is_saved_and_opens(capsys, tmp_path):
     assert "epochs 5" in capsys.readouterr().out
 
 
+def test_an_unknown_feature_is_named_in_one_line(capsys):
+    line = _refused(capsys, "--features", "x1,x1cube", "--epochs", "1")
+    assert "'x1cube'" in line and "x1sq" in line  # names it, and the features there are
+
+
+def test_the_circle_with_squares_and_no_hidden_layer_is_learned_and_with_x1_x2_it_is_not(capsys, tmp_path):
+    path = tmp_path / "circle.json"
+    common = ["--data", "circle", "--layers", "", "--lr", "0.1", "--epochs", "300", "--json"]
+    assert main(["train", *common, "--features", "x2sq,x1sq", "--save", str(path)]) == 0
+    solved = json.loads(capsys.readouterr().out)
+    assert main(["train", *common, "--features", "x1,x2"]) == 0
+    plain = json.loads(capsys.readouterr().out)
+    assert solved["test_accuracy"] >= 0.95 and plain["test_accuracy"] < 0.8
+    session = load_session(path)
+    assert session.config.features == ("x1sq", "x2sq") and session.state.weights[0].shape == (2, 1)
+
+
+# -- regression ---------------------------------------------------------------------------------------
+
+
+def test_a_regression_preset_prints_rmse_and_r2_instead_of_accuracy(capsys):
+    assert main(["train", "--data", "plane", "--points", "200", "--epochs", "200", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert {"train_rmse", "test_rmse", "test_r2"} <= set(figures) and "test_accuracy" not in figures
+    assert figures["test_r2"] > 0.99
+    assert main(["train", "--data", "multigauss", "--points", "100", "--epochs", "5"]) == 0
+    line = capsys.readouterr().out
+    assert "test RMSE" in line and "test R²" in line and "acc" not in line
+
+
+def test_a_smooth_function_from_a_values_csv_is_fitted_to_r2_of_at_least_0_9(capsys, tmp_path):
+    # The check against scikit-learn's MLPRegressor (not a dependency) in its other form: R² >= 0.9.
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-6, 6, (400, 2))
+    values = np.sin(X[:, 0] / 2) * np.cos(X[:, 1] / 3)
+    rows = "".join(f"{a!r},{b!r},{v!r}\n" for (a, b), v in zip(X.tolist(), values.tolist()))
+    (tmp_path / "values.csv").write_text("x,y,value\n" + rows)
+    argv = ["train", "--data", str(tmp_path / "values.csv"), "--layers", "8,8", "--epochs", "300", "--json"]
+    assert main(argv) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["test_r2"] >= 0.9 and figures["test_rmse"] < 0.15
+
+
 # -- headless resume ----------------------------------------------------------------------------------
 
 QUICK = ["--data", "moons", "--points", "80", "--batch-size", "16"]  # mini-batches: the shuffle state matters
@@ -161,7 +207,13 @@ def test_without_epochs_a_resume_trains_to_the_sessions_epoch_limit(capsys, tmp_
 
 
 @pytest.mark.parametrize(
-    "extra,named", [(["--layers", "4"], "--layers"), (["--seed", "3"], "--seed"), (["--data", "xor"], "--data")]
+    "extra,named",
+    [
+        (["--layers", "4"], "--layers"),
+        (["--features", "x1sq"], "--features"),
+        (["--seed", "3"], "--seed"),
+        (["--data", "xor"], "--data"),
+    ],
 )
 def test_resume_refuses_options_that_would_change_the_network_or_data(capsys, tmp_path, extra, named):
     first = tmp_path / "first.json"

@@ -1,4 +1,4 @@
-"""The Dataset value: 2-D points with integer class labels.
+"""The Dataset value: 2-D points with integer class labels (classification) or float values (regression).
 
 A Dataset never changes after it is made (its arrays are read-only); an edit builds a new one. That makes
 it safe to hand to the training thread while the user keeps drawing, and makes undo a list of values.
@@ -16,13 +16,16 @@ class DatasetError(ValueError):
 
 
 class Dataset:
-    """``Dataset(X, y)``: ``X`` float64 ``(n, 2)``, ``y`` int64 ``(n,)`` labels in ``0..MAX_CLASSES-1``."""
+    """``Dataset(X, y)``: ``X`` float64 ``(n, 2)``, ``y`` int64 ``(n,)`` labels in ``0..MAX_CLASSES-1``.
+
+    ``Dataset(X, values, regression=True)``: ``y`` float64 ``(n,)`` finite values to predict. The problem
+    type is the data's: ``is_regression`` is true exactly when ``y`` holds float64 values."""
 
     __slots__ = ("X", "y", "_hashes")
 
-    def __init__(self, X=None, y=None):
+    def __init__(self, X=None, y=None, *, regression: bool = False):
         X = np.zeros((0, 2)) if X is None else np.array(X, dtype=np.float64, copy=True)
-        y = np.zeros(0, dtype=np.int64) if y is None else np.asarray(y)
+        y = np.zeros(0, dtype=np.float64 if regression else np.int64) if y is None else np.asarray(y)
         if X.ndim != 2 or X.shape[1] != 2:
             if X.size == 0:
                 X = X.reshape(0, 2)
@@ -30,13 +33,20 @@ class Dataset:
                 raise DatasetError(f"X must have shape (n, 2), got {X.shape}")
         if y.ndim != 1 or y.shape[0] != X.shape[0]:
             raise DatasetError(f"y must have shape ({X.shape[0]},), got {y.shape}")
-        if y.size and not np.issubdtype(y.dtype, np.integer):
+        if regression:
+            if (y.size and not np.issubdtype(y.dtype, np.number)) or np.issubdtype(y.dtype, np.complexfloating):
+                raise DatasetError("values must be numbers")
+            y = np.array(y, dtype=np.float64, copy=True)
+            if not np.all(np.isfinite(y)):
+                raise DatasetError("values must be finite numbers (no NaN or infinity)")
+        elif y.size and not np.issubdtype(y.dtype, np.integer):
             if not np.all(np.mod(y, 1) == 0):
-                raise DatasetError("labels must be whole numbers")
-        y = np.array(y, dtype=np.int64, copy=True)
+                raise DatasetError("labels must be whole numbers (for values, make a regression dataset)")
+        if not regression:
+            y = np.array(y, dtype=np.int64, copy=True)
         if not np.all(np.isfinite(X)):
             raise DatasetError("coordinates must be finite numbers (no NaN or infinity)")
-        if y.size and (y.min() < 0 or y.max() >= MAX_CLASSES):
+        if not regression and y.size and (y.min() < 0 or y.max() >= MAX_CLASSES):
             raise DatasetError(f"labels must lie in 0..{MAX_CLASSES - 1}")
         X.flags.writeable = False
         y.flags.writeable = False
@@ -48,21 +58,30 @@ class Dataset:
         return self.X.shape[0]
 
     @property
+    def is_regression(self) -> bool:
+        """True for values to predict (float64 ``y``), False for class labels (int64 ``y``)."""
+        return self.y.dtype == np.float64
+
+    @property
     def n_classes(self) -> int:
-        """Highest label + 1 (0 for an empty dataset)."""
-        return int(self.y.max()) + 1 if self.y.size else 0
+        """Highest label + 1 (0 for an empty dataset, and for values: a regression has no classes)."""
+        return int(self.y.max()) + 1 if self.y.size and not self.is_regression else 0
 
     def class_counts(self) -> np.ndarray:
+        if self.is_regression:
+            return np.zeros(1, dtype=np.int64)
         return np.bincount(self.y, minlength=max(self.n_classes, 1))
 
     def __eq__(self, other) -> bool:
         if not isinstance(other, Dataset):
             return NotImplemented
-        return np.array_equal(self.X, other.X) and np.array_equal(self.y, other.y)
+        return self.y.dtype == other.y.dtype and np.array_equal(self.X, other.X) and np.array_equal(self.y, other.y)
 
     __hash__ = None  # type: ignore[assignment]  # equal by value, but unhashable on purpose
 
     def __repr__(self) -> str:
+        if self.is_regression:
+            return f"Dataset(n={len(self)}, values)"
         return f"Dataset(n={len(self)}, n_classes={self.n_classes})"
 
     def test_mask(self, test_ratio: float, seed: int = 0) -> np.ndarray:
@@ -87,14 +106,17 @@ class Dataset:
         return h
 
     def concat(self, other: Dataset) -> Dataset:
-        joined = Dataset(np.vstack([self.X, other.X]), np.concatenate([self.y, other.y]))
+        if self.is_regression != other.is_regression and len(other) and len(self):
+            raise DatasetError("cannot join class labels and values in one dataset")
+        regression = self.is_regression if len(self) or not len(other) else other.is_regression
+        joined = Dataset(np.vstack([self.X, other.X]), np.concatenate([self.y, other.y]), regression=regression)
         for seed, h in list(self._hashes.items()):  # the old points keep their hashes: extend, don't redo
             joined._hashes[seed] = np.concatenate([h, other.point_hashes(seed)])
         return joined
 
     def take(self, keep: np.ndarray) -> Dataset:
         """The points selected by a boolean mask or an index array."""
-        return Dataset(self.X[keep], self.y[keep])
+        return Dataset(self.X[keep], self.y[keep], regression=self.is_regression)
 
 
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)

@@ -2,6 +2,10 @@
 
 The first four follow TensorFlow Playground's geometry (radius 5 discs, +-5 squares, blobs at (+-2, +-2),
 two-arm spirals of radius 5) so results can be compared with it; there ``noise`` 0..0.5 is its 0..50 %.
+
+The regression presets ``plane`` and ``multigauss`` are TensorFlow Playground's two regression sets, same
+geometry and values: points uniform in [-6, 6]^2, the value taken where the *noisy* point falls. Their
+``Dataset.y`` holds float64 values (``is_regression``); every other preset's holds int64 class labels.
 """
 
 from __future__ import annotations
@@ -102,6 +106,29 @@ def _rings(n, noise, rng):
     return np.vstack(Xs), np.concatenate(ys).astype(np.int64)
 
 
+def _plane(n, noise, rng):
+    """The value grows along x + y: (x + y) / 10, about -1.2..1.2 over the square."""
+    radius = 6.0
+    X = rng.uniform(-radius, radius, (n, 2))
+    noisy = X + rng.uniform(-radius, radius, (n, 2)) * noise
+    return X, (noisy[:, 0] + noisy[:, 1]) / 10.0
+
+
+# (centre x, centre y, sign): six bumps of height +-1 and radius 2, alternating like a checkerboard.
+GAUSSIANS = np.array([[-4, 2.5, 1], [0, 2.5, -1], [4, 2.5, 1], [-4, -2.5, -1], [0, -2.5, 1], [4, -2.5, -1]], float)
+
+
+def _multigauss(n, noise, rng):
+    """Each point takes the value of the bump that is strongest there: sign * (1 - distance / 2), 0 beyond."""
+    radius = 6.0
+    X = rng.uniform(-radius, radius, (n, 2))
+    noisy = X + rng.uniform(-radius, radius, (n, 2)) * noise
+    distance = np.hypot(noisy[:, None, 0] - GAUSSIANS[:, 0], noisy[:, None, 1] - GAUSSIANS[:, 1])
+    bumps = GAUSSIANS[:, 2] * np.clip(1.0 - distance / 2.0, 0.0, 1.0)  # (n, 6)
+    strongest = np.argmax(np.abs(bumps), axis=1)  # ties (all zero): the first, value 0
+    return X, bumps[np.arange(n), strongest]
+
+
 PRESETS = {
     "circle": (_circle, "Circle: a disc inside a ring (2 classes)"),
     "xor": (_xor, "XOR: opposite quadrants share a class (2 classes)"),
@@ -113,17 +140,24 @@ PRESETS = {
     "checkerboard": (_checkerboard, "Checkerboard: 4 x 4 cells (2 classes)"),
     "rings": (_rings, "Rings: three concentric rings (3 classes)"),
 }
-PRESET_NAMES = tuple(PRESETS)
+# Regression presets: values, not classes. Kept apart from ``PRESETS`` (the classification sets).
+REGRESSION_PRESETS = {
+    "plane": (_plane, "Plane: the value rises along x + y (regression)"),
+    "multigauss": (_multigauss, "Multi Gaussian: six bumps of value +1 and -1 (regression)"),
+}
+ALL_PRESETS = {**PRESETS, **REGRESSION_PRESETS}
+PRESET_NAMES = tuple(ALL_PRESETS)
 
 
 def make_preset(name: str, n_points: int = 500, noise: float = 0.0, seed: int = 0, **options) -> Dataset:
-    """A preset dataset. ``PRESETS`` maps each name to (generator, description)."""
-    if name not in PRESETS:
-        raise ValueError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}")
+    """A preset dataset. ``PRESETS`` (classes) and ``REGRESSION_PRESETS`` (values) map each name to
+    (generator, description)."""
+    if name not in ALL_PRESETS:
+        raise ValueError(f"unknown preset {name!r}; choose one of {', '.join(ALL_PRESETS)}")
     if n_points < 0:
         raise ValueError("n_points cannot be negative")
     if noise < 0:
         raise ValueError("noise cannot be negative")
     rng = np.random.default_rng(seed)
-    X, y = PRESETS[name][0](int(n_points), float(noise), rng, **options)
-    return Dataset(X, y)
+    X, y = ALL_PRESETS[name][0](int(n_points), float(noise), rng, **options)
+    return Dataset(X, y, regression=name in REGRESSION_PRESETS)

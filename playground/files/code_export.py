@@ -101,7 +101,7 @@ class ExportedModel:
             config.activation,
             output,
             int(state.epoch),
-            tuple(getattr(config, "features", ("x1", "x2"))),
+            tuple(config.features),
         )
 
     @property

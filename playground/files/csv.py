@@ -1,10 +1,11 @@
-"""CSV files with the header ``x,y,label``.
+"""CSV files with the header ``x,y,label`` (classes), or ``x,y,value`` (values: a regression).
 
 Loading is strict and says where a problem is: every ``DatasetError`` names the file and the line.
 Label conventions: labels that are already class indices (smallest 0, largest below 8) are kept; any other
 whole-number labels, e.g. ``1, 2`` or TensorFlow Playground's ``-1, 1``, are mapped to ``0..k-1`` in
 sorted order and the mapping is reported in ``CsvLoad.label_mapping``. Negative labels other than that
-``-1, 1`` convention are an error.
+``-1, 1`` convention are an error. A ``value`` column instead of ``label`` holds any finite numbers, kept
+as they are: the dataset is then a regression (``Dataset.is_regression``).
 
 Reading refuses what is not a regular file and never reads more than ``MAX_BYTES``; the number of points
 is bounded by ``LIMITS.points``, the same table the window and the session reader use. Messages quote at
@@ -68,18 +69,25 @@ def parse_csv(raw: bytes, name: str = "<data>") -> CsvLoad:
         header_line = reader.line_num
         if header is None:
             raise DatasetError(f"{name}: no header line; expected 'x,y,label'")
-        missing = [c for c in ("x", "y", "label") if c not in header]
+        regression = "value" in header and "label" not in header
+        target = "value" if regression else "label"
+        if "value" in header and "label" in header:
+            raise DatasetError(
+                f"{name}, line {header_line}: both a 'label' and a 'value' column; expected 'x,y,label' "
+                "(classes) or 'x,y,value' (values)"
+            )
+        missing = [c for c in ("x", "y", target) if c not in header]
         if missing:
             raise DatasetError(
                 f"{name}, line {header_line}: the header lacks column {', '.join(repr(m) for m in missing)}; "
-                "expected 'x,y,label'"
+                f"expected 'x,y,{target}'" + ("" if regression else " (or 'x,y,value' for values)")
             )
-        ix, iy, il = header.index("x"), header.index("y"), header.index("label")
+        ix, iy, il = header.index("x"), header.index("y"), header.index(target)
         need = max(ix, iy, il) + 1
         max_rows = int(LIMITS.points.high)
         xs: list[float] = []
         ys: list[float] = []
-        labels: list[int] = []
+        labels: list = []
         lines: list[int] = []
         for row in reader:
             if not any(cell.strip() for cell in row):
@@ -91,23 +99,26 @@ def parse_csv(raw: bytes, name: str = "<data>") -> CsvLoad:
                 raise DatasetError(f"{name}, line {line}: {len(row)} columns, expected at least {need}")
             xs.append(_number(row[ix], "x", name, line))
             ys.append(_number(row[iy], "y", name, line))
-            labels.append(_label(row[il], name, line))
+            labels.append(_number(row[il], "value", name, line) if regression else _label(row[il], name, line))
             lines.append(line)
     except csv.Error as exc:
         raise DatasetError(f"{name}, line {reader.line_num}: {exc}") from None
     X = np.column_stack([np.array(xs, dtype=np.float64), np.array(ys, dtype=np.float64)])
+    if regression:
+        return CsvLoad(Dataset(X.reshape(-1, 2), np.array(labels, dtype=np.float64), regression=True), None, len(xs))
     raw_labels = np.array(labels, dtype=np.int64)
     y, mapping = _map_labels(raw_labels, np.array(lines, dtype=np.int64), name)
     return CsvLoad(Dataset(X.reshape(-1, 2), y), mapping, len(xs))
 
 
 def _number(cell: str, column: str, name: str, line: int) -> float:
+    what = "value" if column == "value" else f"{column} value"
     try:
         value = float(cell)
     except ValueError:
-        raise DatasetError(f"{name}, line {line}: {column} value {quote(cell.strip())} is not a number") from None
+        raise DatasetError(f"{name}, line {line}: {what} {quote(cell.strip())} is not a number") from None
     if not np.isfinite(value):
-        raise DatasetError(f"{name}, line {line}: {column} value {quote(cell.strip())} is not a finite number")
+        raise DatasetError(f"{name}, line {line}: {what} {quote(cell.strip())} is not a finite number")
     return value
 
 
@@ -156,8 +167,11 @@ def _map_labels(labels: np.ndarray, lines: np.ndarray, name: str) -> tuple[np.nd
 
 
 def format_csv(ds: Dataset) -> str:
-    lines = ["x,y,label"]
-    lines.extend(f"{x!r},{y!r},{label}" for x, y, label in zip(ds.X[:, 0].tolist(), ds.X[:, 1].tolist(), ds.y.tolist()))
+    """``x,y,label`` lines, or ``x,y,value`` for a regression (values written to read back exactly)."""
+    lines = ["x,y,value" if ds.is_regression else "x,y,label"]
+    lines.extend(
+        f"{x!r},{y!r},{label!r}" for x, y, label in zip(ds.X[:, 0].tolist(), ds.X[:, 1].tolist(), ds.y.tolist())
+    )
     return "\n".join(lines) + "\n"
 
 

@@ -5,10 +5,10 @@ This module is the one place that writes and reads the format. Reading is all or
 checked (types, the one table of ``LIMITS``, finite numbers, sizes) before a ``Session`` is returned, so a
 caller never applies half a file. ``SessionError`` names the file and the field.
 
-Layout (version 1; ``format`` and ``version`` first)::
+Layout (version 2; ``format`` and ``version`` first)::
 
-    {"format": "nn-playground-session", "version": 1,
-     "dataset": {"x": [...], "y": [...], "label": [...]},
+    {"format": "nn-playground-session", "version": 2,
+     "dataset": {"x": [...], "y": [...], "label": [...]},     (classes; for values: "value": [...])
      "config": {"hidden": [8, 8], "activation": "tanh", ..., "seed": 0},
      "state": {"epoch": 120, "layer_sizes": [2, 8, 8, 1],
                "weights": [ARRAY, ...], "biases": [ARRAY, ...],
@@ -20,8 +20,11 @@ Layout (version 1; ``format`` and ``version`` first)::
 
 where ``ARRAY`` is ``{"shape": [r, c], "float64le": "<base64 of little-endian float64, row-major>"}`` and
 ``RUN`` is ``RunRecord.to_dict()``. The view fields are ``ViewState.to_dict()``; they sit under ``extra``
-because version 1 files already keep them there. ``state.checkpoints`` (optional; older files have none)
-are the weights kept along the run for Rewind, each layer's ``[W; b]`` block, epochs rising.
+because version 1 files already keep them there. Version 2 adds the problem type: a regression's dataset
+holds ``value`` (float values) instead of ``label``; ``config.features`` names the network's inputs
+(absent: x1, x2). Version 1 files (labels, no features) still open. ``state.checkpoints`` (optional;
+older files have none) are the weights kept along the run for Rewind, each layer's ``[W; b]`` block,
+epochs rising.
 """
 
 from __future__ import annotations
@@ -41,11 +44,11 @@ from ..training.commands import Load
 from ..training.config import LIMITS, MAX_NEURONS, TrainConfig
 from ..training.runs import MAX_CURVE, RunRecord
 from ..training.state import ViewState
-from ..training.trainer import TrainState, output_for
+from ..training.trainer import TrainState, output_for_data
 from .atomic import atomic_write, quote, read_bytes_limited
 
 FORMAT = "nn-playground-session"
-VERSION = 1
+VERSION = 2
 MAX_FILE_BYTES = 512 * 2**20
 MAX_HISTORY = 200_000  # points per loss-history series
 MAX_RUNS = 200  # finished runs kept in a session (the runs panel keeps as many)
@@ -96,7 +99,11 @@ def session_to_dict(s: Session) -> dict:
     doc = {
         "format": FORMAT,
         "version": VERSION,
-        "dataset": {"x": s.dataset.X[:, 0].tolist(), "y": s.dataset.X[:, 1].tolist(), "label": s.dataset.y.tolist()},
+        "dataset": {
+            "x": s.dataset.X[:, 0].tolist(),
+            "y": s.dataset.X[:, 1].tolist(),
+            ("value" if s.dataset.is_regression else "label"): s.dataset.y.tolist(),
+        },
         "config": s.config.to_dict(),
         "history": {
             name: {"epoch": np.asarray(e, dtype=np.int64).tolist(), "loss": _finite_list(v)}
@@ -114,7 +121,7 @@ def session_to_dict(s: Session) -> dict:
                 optimizer[key] = value
         state: dict = {
             "epoch": int(st.epoch),
-            "layer_sizes": [2, *[int(W.shape[1]) for W in st.weights]],
+            "layer_sizes": [int(st.weights[0].shape[0]), *[int(W.shape[1]) for W in st.weights]],
             "weights": [_array(W) for W in st.weights],
             "biases": [_array(b) for b in st.biases],
             "optimizer": optimizer,
@@ -246,7 +253,7 @@ def _from_doc(doc) -> Session:
         )
     if version < 1:
         raise SessionError(f"unknown version {quote(version, 20, marks=False)}")
-    _refuse_non_finite(doc, {"dataset.x", "dataset.y", "dataset.label", "history", "extra.view"})
+    _refuse_non_finite(doc, {"dataset.x", "dataset.y", "dataset.label", "dataset.value", "history", "extra.view"})
     dataset = _dataset(_expect(doc["dataset"], dict, "dataset"))
     config = _config(_expect(doc["config"], dict, "config"))
     state = _state(doc.get("state"), dataset, config)
@@ -297,6 +304,16 @@ def _dataset(d: dict) -> Dataset:
     limit = int(LIMITS.points.high)
     x = _numbers(d["x"], "dataset.x", limit)
     y = _numbers(d["y"], "dataset.y", limit)
+    if "value" in d:  # values: a regression (version 2)
+        if "label" in d:
+            raise SessionError("dataset has both label and value: one or the other")
+        values = _numbers(d["value"], "dataset.value", limit)
+        if not (len(x) == len(y) == len(values)):
+            raise SessionError("dataset.x, dataset.y and dataset.value differ in length")
+        try:
+            return Dataset(np.column_stack([x, y]).reshape(-1, 2), values, regression=True)
+        except DatasetError as exc:
+            raise SessionError(f"dataset: {exc}") from None
     labels = _numbers(d["label"], "dataset.label", limit)
     if not (len(x) == len(y) == len(labels)):
         raise SessionError("dataset.x, dataset.y and dataset.label differ in length")
@@ -359,7 +376,7 @@ def _state(d, dataset: Dataset, config: TrainConfig) -> TrainState | None:
         return None
     _expect(d, dict, "state")
     epoch = _whole(d["epoch"], "state.epoch", MAX_EPOCH)
-    expected = [2, *config.hidden, output_for(dataset.n_classes)[1]]
+    expected = [len(config.features), *config.hidden, output_for_data(dataset)[1]]
     sizes = _expect(d["layer_sizes"], list, "state.layer_sizes")
     if sizes != expected:
         raise SessionError(

@@ -2,7 +2,7 @@
 divergence, decision surfaces. Pure Python + NumPy, no Qt."""
 
 from .config import LIMITS, TrainConfig, format_hidden_layers, parse_hidden_layers
-from .trainer import EpochResult, HeadlessRun, Metrics, Trainer, TrainState, output_for, train_headless
+from .trainer import EpochResult, HeadlessRun, Metrics, Trainer, TrainState, output_for, output_for_data, train_headless
 
 __all__ = [
     "LIMITS",
@@ -14,6 +14,7 @@ __all__ = [
     "Trainer",
     "format_hidden_layers",
     "output_for",
+    "output_for_data",
     "parse_hidden_layers",
     "train_headless",
 ]

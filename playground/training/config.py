@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, fields, replace
 
+from ..data.features import DEFAULT_FEATURES, canonical_features, feature_problems
 from ..nn import ACTIVATIONS, INITIALISERS, OPTIMIZERS
 
 
@@ -50,7 +51,7 @@ MAX_HIDDEN_LAYERS = int(LIMITS.hidden_layers.high)
 MAX_NEURONS = int(LIMITS.neurons.high)
 
 # Changing one of these rebuilds the network from its seed; the rest apply to the running network.
-RESET_FIELDS = frozenset({"hidden", "activation", "init", "seed", "dtype"})
+RESET_FIELDS = frozenset({"hidden", "activation", "init", "seed", "dtype", "features"})
 
 
 @dataclass(frozen=True)
@@ -68,11 +69,15 @@ class TrainConfig:
     seed: int = 0
     max_epochs: int = 0  # 0 means no limit
     dtype: str = "float32"
+    # The network's inputs, computed from each point (``data.features``): a non-empty subset of
+    # x1 x2 x1sq x2sq x1x2 sinx1 sinx2, kept in that order (the first layer's rows follow it).
+    features: tuple[str, ...] = DEFAULT_FEATURES
 
     def __post_init__(self):
         problems = self.problems()
         if problems:
             raise ValueError("; ".join(problems))
+        object.__setattr__(self, "features", canonical_features(self.features))
 
     def problems(self) -> list[str]:
         """What is wrong with these settings, one phrase each (empty if nothing)."""
@@ -98,6 +103,7 @@ class TrainConfig:
                 out.append(f"{name} rate must lie in {LIMITS.regularization.describe()}, not {value!r}")
         if self.dtype not in ("float32", "float64"):
             out.append(f"dtype must be float32 or float64, not {self.dtype!r}")
+        out.extend(feature_problems(self.features))
         return out
 
     def with_changes(self, **changes) -> TrainConfig:
@@ -109,6 +115,7 @@ class TrainConfig:
     def to_dict(self) -> dict:
         d = asdict(self)
         d["hidden"] = list(self.hidden)
+        d["features"] = list(self.features)
         return d
 
     @classmethod
@@ -127,6 +134,10 @@ class TrainConfig:
                 if not isinstance(value, (list, tuple)) or not all(_is_int(v) for v in value):
                     raise ValueError("hidden should be a list of whole numbers")
                 value = tuple(int(v) for v in value)
+            elif key == "features":
+                if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+                    raise ValueError('features should be a list of names, e.g. ["x1", "x2"]')
+                value = tuple(value)
             elif kind in ("int", int):
                 if not _is_int(value):
                     raise ValueError(f"{key} should be a whole number, not {value!r}")

@@ -15,9 +15,9 @@ import numpy as np
 from ..nn import StepTrace
 from .config import TrainConfig
 from .confusion import confusion
-from .insight import display_scale, hidden_space, neuron_maps
+from .insight import display_scale, feature_maps, hidden_space, neuron_maps
 from .live import LiveRun
-from .palette import class_image
+from .palette import class_image, value_scale, value_shade
 from .runs import RunRecord
 from .surface import evaluate_surface, level_segments
 from .trainer import Metrics
@@ -66,7 +66,9 @@ class Losses:
 @dataclass(frozen=True)
 class SurfaceFrame:
     bounds: tuple
-    values: np.ndarray | None  # (res, res) float32 in 0..1 for one sigmoid unit or a neuron's map
+    # (res, res) float32 in 0..1 for one sigmoid unit or a neuron's map; for a regression the predicted
+    # values shaded by the data's value scale (``palette.value_shade``, 0.5 = value 0)
+    values: np.ndarray | None
     rgba: np.ndarray | None  # (res, res, 4) uint8 for k classes
     contour: np.ndarray | None  # (2m, 2): the 0.5 level as pairs of points, one pair a segment
     focus: tuple | None  # the neuron whose map this is, if not the output
@@ -79,6 +81,11 @@ class NetworkFrame:
     neuron_maps: list  # per layer after the input: (width, res, res) float32, display-scaled by the view
     blocks: list  # per layer: [W; b] copies
     grads: list | None  # per layer: [dW; db] of the last recorded step
+    # The input column: the features the network takes (its first layer's rows, in order), and every
+    # feature's map over the view, (7, res, res) float32 in 0..1, in ``data.features.FEATURE_NAMES`` order.
+    features: tuple = ("x1", "x2")
+    input_maps: np.ndarray | None = None
+    output: str = "sigmoid"  # the output unit's function: "linear" for a regression
 
 
 @dataclass(frozen=True)
@@ -163,7 +170,7 @@ class TraceFrame:
     run_id: int
     epoch: int
     point: tuple[float, float]
-    label: int
+    label: float  # the class (an int) or, for a regression, the value
     guessed: bool
     trace: StepTrace
     weights: list  # per layer: W copies (fan_in, fan_out), the numbers the trace used
@@ -176,6 +183,7 @@ class TraceFrame:
     batch_step: list | None = None
     batch_rows: int = 0
     optimizer: str = ""
+    features: tuple = ("x1", "x2")  # the network's inputs: trace.activations[0] holds the point's features
 
 
 BATCH_PREVIEW_ROWS = 5_000  # while training, the next batch's step is previewed live up to this many points
@@ -209,6 +217,7 @@ def trace_frame(live: LiveRun) -> TraceFrame | None:
         batch_step,
         batch_rows,
         trainer.config.optimizer,
+        trainer.config.features,
     )
 
 
@@ -307,12 +316,16 @@ class FrameBuilder:
         network = health = hidden = None
         stats = live.insight_stats() if (v.network or v.health) else None
         if v.network:
+            features = trainer.config.features
             network = NetworkFrame(
                 list(net.layer_sizes),
                 net.activation_name,
-                neuron_maps(net, live.bounds),
+                neuron_maps(net, live.bounds, features=features),
                 [b.copy() for b in net.blocks()],
                 None if stats is None else [g.copy() for g in stats.grads],
+                features,
+                feature_maps(live.bounds),
+                net.output_name,
             )
         if v.health and stats is not None:
             loss = metrics.train_loss if metrics is not None else float("nan")
@@ -321,8 +334,10 @@ class FrameBuilder:
             layer, i, j = v.hidden
             if 1 <= layer < net.n_layers and max(i, j) < net.layer_sizes[layer]:
                 ds = trainer.dataset
-                mesh, points = hidden_space(net, layer, i, j, live.bounds, ds.X)
-                hidden = HiddenFrame(list(net.layer_sizes), mesh, points, ds.y.copy())
+                mesh, points = hidden_space(net, layer, i, j, live.bounds, ds.X, features=trainer.config.features)
+                # Values (a regression) are coloured by sign there: positive as class 1 (orange), as on the canvas.
+                labels = (ds.y > 0).astype(np.int64) if ds.is_regression else ds.y.copy()
+                hidden = HiddenFrame(list(net.layer_sizes), mesh, points, labels)
         return network, health, hidden
 
     def _surface(self, live: LiveRun, force: bool) -> SurfaceFrame | None:
@@ -332,13 +347,17 @@ class FrameBuilder:
         if not force and now - self._surface_done < self._surface_cost / SURFACE_SHARE * (1 - SURFACE_SHARE):
             return None
         net, bounds, focus = live.trainer.net, live.bounds, live.views.focus
+        features = live.trainer.config.features
         if focus is not None and 1 <= focus[0] <= net.n_layers and focus[1] < net.layer_sizes[focus[0]]:
-            return self._neuron_surface(net, bounds, focus)
-        surface = evaluate_surface(net, bounds, surface_resolution(net))
+            return self._neuron_surface(net, bounds, focus, features)
+        surface = evaluate_surface(net, bounds, surface_resolution(net), features)
         self._surface_done = time.perf_counter()
         self._surface_cost = self._surface_done - now
         if not np.all(np.isfinite(surface.values)):
             return None  # a diverged network: keep showing the last good picture
+        if net.output_name == "linear":  # a regression: the predicted value, on the data's colour scale
+            shade = value_shade(surface.values, value_scale(live.trainer.dataset.y))
+            return SurfaceFrame(surface.bounds, shade, None, None, None)
         if surface.classes is None:
             contour = level_segments(surface.values, surface.bounds, 0.5)
             return SurfaceFrame(surface.bounds, surface.values, None, contour, None)
@@ -346,13 +365,13 @@ class FrameBuilder:
         return SurfaceFrame(surface.bounds, None, rgba, None, None)
 
     @staticmethod
-    def _neuron_surface(net, bounds, focus) -> SurfaceFrame | None:
+    def _neuron_surface(net, bounds, focus, features) -> SurfaceFrame | None:
         layer, index = focus
-        maps = neuron_maps(net, bounds, surface_resolution(net))
+        maps = neuron_maps(net, bounds, surface_resolution(net), features)
         values = maps[layer - 1][index]
         output_layer = layer == net.n_layers
-        # A hidden neuron is shown through its activation; an output unit as a probability.
-        activation = "sigmoid" if output_layer else net.activation_name
+        # A hidden neuron is shown through its activation; an output unit as a probability (or, linear, a value).
+        activation = ("linear" if net.output_name == "linear" else "sigmoid") if output_layer else net.activation_name
         if not np.all(np.isfinite(values)):
             return None
         return SurfaceFrame(tuple(bounds), display_scale(values, activation).astype(np.float32), None, None, focus)

@@ -10,21 +10,31 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .surface import cell_centres
+from ..data.features import DEFAULT_FEATURES, FEATURE_NAMES, feature_matrix
+from .surface import grid
 
 THUMB = 28  # cells per side of a neuron's thumbnail
 
 
-def neuron_maps(net, bounds, resolution: int = THUMB) -> list[np.ndarray]:
+def neuron_maps(net, bounds, resolution: int = THUMB, features=DEFAULT_FEATURES) -> list[np.ndarray]:
     """Every neuron's output over the input plane: one ``(width, res, res)`` float32 array per layer after
-    the input (hidden layers, then the output layer), row-major like the decision surface."""
-    xs = cell_centres(bounds[0], bounds[1], resolution)
-    ys = cell_centres(bounds[2], bounds[3], resolution)
-    gx, gy = np.meshgrid(xs, ys)
-    points = np.column_stack([gx.ravel(), gy.ravel()])
+    the input (hidden layers, then the output layer), row-major like the decision surface. The network is
+    fed each point's ``features``."""
+    points = feature_matrix(grid(bounds, resolution), features, np.float64)
     with np.errstate(all="ignore"):
         layers = net.forward_layers(points)[1:]
     return [A.T.reshape(A.shape[1], resolution, resolution).astype(np.float32) for A in layers]
+
+
+def feature_maps(bounds, resolution: int = THUMB, features=FEATURE_NAMES) -> np.ndarray:
+    """Each input feature over the plane, ``(len(features), res, res)`` float32, row-major like the surface,
+    scaled to 0..1 for the colour map with 0.5 at zero (each by its largest magnitude on the view): the
+    network view's input thumbnails."""
+    values = feature_matrix(grid(bounds, resolution), features, np.float64).T
+    scale = np.max(np.abs(values), axis=1, keepdims=True)
+    scale[scale == 0] = 1.0
+    shown = 0.5 + 0.5 * values / scale
+    return shown.reshape(len(tuple(features)), resolution, resolution).astype(np.float32)
 
 
 def display_scale(values: np.ndarray, activation: str) -> np.ndarray:
@@ -38,10 +48,13 @@ def display_scale(values: np.ndarray, activation: str) -> np.ndarray:
     return 0.5 + 0.5 * values / scale
 
 
-def hidden_space(net, layer: int, i: int, j: int, bounds, X, lines: int = 17, samples: int = 60):
+def hidden_space(
+    net, layer: int, i: int, j: int, bounds, X, lines: int = 17, samples: int = 60, features=DEFAULT_FEATURES
+):
     """The input plane as seen by neurons ``i`` and ``j`` of hidden layer ``layer`` (1-based, as drawn):
     a grid of ``lines`` horizontal and vertical lines pushed through the network, and the data points'
-    positions, both in those two neurons' activation space.
+    positions, both in those two neurons' activation space. ``X`` are raw points; the network is fed their
+    ``features``.
 
     Returns ``(mesh, points)``: ``mesh`` is ``(m, 2)`` with NaN rows between lines (connect='finite'),
     ``points`` is ``(len(X), 2)``.
@@ -53,10 +66,14 @@ def hidden_space(net, layer: int, i: int, j: int, bounds, X, lines: int = 17, sa
         pieces.append(np.column_stack([x0 + (x1 - x0) * t, np.full(samples, v)]))
     for u in np.linspace(x0, x1, lines):
         pieces.append(np.column_stack([np.full(samples, u), y0 + (y1 - y0) * t]))
-    grid = np.vstack(pieces)
+    lines_xy = np.vstack(pieces)
     with np.errstate(all="ignore"):
-        A = net.forward_layers(grid)[layer]
-        P = net.forward_layers(np.asarray(X, dtype=np.float64))[layer] if len(X) else np.zeros((0, A.shape[1]))
+        A = net.forward_layers(feature_matrix(lines_xy, features, np.float64))[layer]
+        P = (
+            net.forward_layers(feature_matrix(np.asarray(X, dtype=np.float64), features))[layer]
+            if len(X)
+            else np.zeros((0, A.shape[1]))
+        )
     mesh = np.full((len(pieces) * (samples + 1), 2), np.nan)
     for k in range(len(pieces)):
         mesh[k * (samples + 1) : k * (samples + 1) + samples] = A[k * samples : (k + 1) * samples][:, [i, j]]

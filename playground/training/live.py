@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..data import Dataset
+from ..data.features import feature_label
 from ..nn import StepTrace, trace_step
 from .checkpoints import Checkpoints
 from .commands import (
@@ -45,10 +46,19 @@ from .landscape import LandscapeTracker
 from .runs import MAX_RUNS, RunRecord, thin_curve
 from .state import DEFAULT_BOUNDS
 from .sweep_stack import StackedSweep, stackable
-from .trainer import StepStats, Trainer, TrainState, output_for
+from .trainer import StepStats, Trainer, TrainState, output_for_data
 
 NO_POINTS = "There are no training points yet: draw some, or pick a preset."
 RESET_NOTICE = "The network's shape, activation, initialiser or seed changed: the weights were reset."
+
+
+def reset_notice(old: TrainConfig, new: TrainConfig) -> str:
+    """Why the weights were reset: a change of input features is named (the network's first layer changed),
+    the other resetting settings as before."""
+    if old.features != new.features:
+        shown = ", ".join(feature_label(f) for f in new.features)
+        return f"The input features changed (now {shown}): the first layer changed, so the weights were reset."
+    return RESET_NOTICE
 
 
 @dataclass
@@ -119,7 +129,7 @@ class LiveRun:
         self.checkpoints.record(self.trainer.epoch, self.trainer.net.blocks())
         self._now: tuple[int, list] | None = None  # (epoch, blocks) of the present while an earlier moment shows
         self.trace_point: tuple[float, float] | None = None  # the "Step through" panel's point
-        self.trace_label: int | None = None  # its class (a data point), or None: a spot of the plane
+        self.trace_label: float | None = None  # its class or value (a data point), or None: a spot of the plane
 
     # -- what the frame and the worker read ------------------------------------------------------
 
@@ -215,24 +225,21 @@ class LiveRun:
                 self.alert = ""
             case SetData(dataset=ds):
                 self._cancel_sweep()
-                old = output_for(self.trainer.dataset.n_classes)
-                if output_for(ds.n_classes) != old:
+                old = output_for_data(self.trainer.dataset)
+                if output_for_data(ds) != old:
                     self._finish_run()
                     self.trainer.set_dataset(ds)
-                    self._new_run(
-                        f"The data now has {ds.n_classes} classes, so the output layer changed and the "
-                        "weights were reset."
-                    )
+                    what = "values (a regression)" if ds.is_regression else f"{ds.n_classes} classes"
+                    self._new_run(f"The data now has {what}, so the output layer changed and the weights were reset.")
                 else:
                     self.trainer.set_dataset(ds)
             case Apply(config=config):
                 self._cancel_sweep()
                 if self.trainer.config.needs_reset(config):
+                    notice = reset_notice(self.trainer.config, config)
                     self._finish_run()
                     self.trainer.apply(config)
-                    self._new_run(
-                        "The network's shape, activation, initialiser or seed changed: the weights were reset."
-                    )
+                    self._new_run(notice)
                 else:
                     self.trainer.apply(config)
             case Reset(seed=seed):
@@ -267,7 +274,9 @@ class LiveRun:
                 self.views = cmd
             case SetTrace(point=point, label=label):
                 self.trace_point = None if point is None else (float(point[0]), float(point[1]))
-                self.trace_label = None if label is None else int(label)
+                self.trace_label = (
+                    None if label is None else (float(label) if self.trainer.is_regression else int(label))
+                )
             case TakeTraceStep():
                 self.take_trace_step()
             case SetWeight(layer=layer, row=row, col=col, value=value):
@@ -378,16 +387,22 @@ class LiveRun:
 
     # -- one step on one point (the "Step through" panel) ----------------------------------------------
 
-    def trace(self) -> tuple[StepTrace, int, bool] | None:
+    def trace(self) -> tuple[StepTrace, float, bool] | None:
         """The step of the live network on the traced point: ``(trace, target class, guessed)``, None when no
         point is traced. ``guessed``: the point has no label (or one this output cannot take), so the target is
         the class the network itself predicts there."""
         if self.trace_point is None:
             return None
         net = self.trainer.net
-        x = np.array(self.trace_point, dtype=net.dtype)
-        n_classes = max(int(net.layer_sizes[-1]), 2)
+        x = self.trainer.inputs(np.array([self.trace_point]))[0]  # the network's input: the point's features
         label, guessed = self.trace_label, False
+        if net.output_name == "linear":  # a regression: the target is the point's value, or the prediction
+            if label is None:
+                with np.errstate(all="ignore"):
+                    label, guessed = float(net.forward(x[None])[0, 0]), True
+            with np.errstate(all="ignore"):
+                return trace_step(net, x, float(label)), label, guessed
+        n_classes = max(int(net.layer_sizes[-1]), 2)
         if label is None or not 0 <= label < n_classes:
             with np.errstate(all="ignore"):
                 label, guessed = int(net.head.predict(net.logits(x[None]))[0]), True

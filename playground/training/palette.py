@@ -39,3 +39,18 @@ def class_image(classes: np.ndarray, confidence: np.ndarray, n_classes: int) -> 
     out[..., :3] = rgb
     out[..., 3] = 255
     return out
+
+
+def value_scale(values: np.ndarray) -> float:
+    """The half-width of the colour scale for values (a regression): the largest magnitude in the data, at
+    least 1, so TensorFlow Playground's -1..1 sets fill the scale and bigger values still fit. Value ``v``
+    is shown at ``0.5 + 0.5 * v / scale`` of the diverging map (``binary_lut``): 0 white, negative blue,
+    positive orange."""
+    values = np.asarray(values, dtype=np.float64)
+    biggest = float(np.max(np.abs(values))) if values.size else 0.0
+    return max(biggest, 1.0) if np.isfinite(biggest) else 1.0
+
+
+def value_shade(values: np.ndarray, scale: float) -> np.ndarray:
+    """Values mapped to 0..1 for the diverging map (clipped at +-scale), float32."""
+    return np.clip(0.5 + 0.5 * np.asarray(values, dtype=np.float64) / scale, 0.0, 1.0).astype(np.float32)

@@ -2,13 +2,14 @@
 the preset the data came from, never the data itself. Like TensorFlow Playground's URL, without weights.
 
     pg1,preset=spiral:500:0.1,hidden=16-16,act=tanh,init=xavier,opt=adam,lr=0.03,momentum=0.9,batch=0,
-    l1=0.0,l2=0.0,test=0.5,seed=0,epochs=0,dtype=float32
+    l1=0.0,l2=0.0,test=0.5,seed=0,epochs=0,dtype=float32,features=x1-x2
 
 (one line). ``pg1`` names the format and its version. Then ``key=value`` items separated by commas, in any
-order: ``hidden`` lists the hidden layer sizes joined by ``-`` (``none`` for no hidden layer), ``preset`` is
-``name[:points[:noise]]``. A key left out takes the default value, so the same text always means the same
-settings; a key may also be written as the ``TrainConfig`` field's own name (``learning_rate=0.03``). The
-text needs no quoting in a shell. Every value is checked against the one table of limits, and a refusal
+order: ``hidden`` lists the hidden layer sizes joined by ``-`` (``none`` for no hidden layer), ``features``
+the input features joined by ``-`` (``x1-x2-x1sq``), ``preset`` is ``name[:points[:noise]]``. A key left out
+takes the default value (a text from before features existed means x1, x2), so the same text always means
+the same settings; a key may also be written as the ``TrainConfig`` field's own name (``learning_rate=0.03``).
+The text needs no quoting in a shell. Every value is checked against the one table of limits, and a refusal
 names the item that is wrong.
 """
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, fields
 
-from ..data.presets import PRESETS
+from ..data.presets import ALL_PRESETS as PRESETS
 from .config import LIMITS, TrainConfig
 
 PREFIX = "pg"
@@ -40,6 +41,7 @@ KEYS = {
     "seed": "seed",
     "max_epochs": "epochs",
     "dtype": "dtype",
+    "features": "features",
 }
 
 
@@ -136,6 +138,8 @@ def _value(field, text: str, item: str):
     try:
         if field.name == "hidden":
             value = _hidden(text)
+        elif field.name == "features":
+            value = tuple(text.split("-")) if text else ()
         elif kind in ("int", str(int)):
             value = _whole(text)
         elif kind in ("float", str(float)):

@@ -17,6 +17,7 @@ from .config import LIMITS, TrainConfig
 DEFAULT_BOUNDS = (-6.0, 6.0, -6.0, 6.0)
 MIN_SPAN, MAX_SPAN = 1e-3, 1e4  # the narrowest and widest view the canvas may show
 MAX_CENTRE = 1e5  # how far from the origin a view's centre may lie
+VALUE_RANGE = (-1.0, 1.0)  # the values a drawn point may take in a regression (TensorFlow Playground's)
 
 
 def sane_bounds(bounds) -> bool:
@@ -38,6 +39,7 @@ class ViewState:
 
     bounds: tuple[float, float, float, float] = DEFAULT_BOUNDS
     current_class: int = 0
+    current_value: float = 0.5  # the value new points take when the data are values (a regression)
     eraser: bool = False
     trace_tool: bool = False  # a left click traces one training step on the point (Step through)
     show_test: bool = True
@@ -49,6 +51,10 @@ class ViewState:
             raise ValueError(f"view bounds {self.bounds!r} are not a finite, bounded view")
         if not (isinstance(self.current_class, int) and 0 <= self.current_class < MAX_CLASSES):
             raise ValueError(f"current class must lie in 0..{MAX_CLASSES - 1}, not {self.current_class!r}")
+        lo, hi = VALUE_RANGE
+        if not (isinstance(self.current_value, (int, float)) and lo <= self.current_value <= hi):
+            raise ValueError(f"current value must lie in {lo:g}..{hi:g}, not {self.current_value!r}")
+        object.__setattr__(self, "current_value", float(self.current_value))
         object.__setattr__(self, "bounds", tuple(float(v) for v in self.bounds))
 
     def with_changes(self, **changes) -> ViewState:
@@ -58,6 +64,7 @@ class ViewState:
         return {
             "view": list(self.bounds),
             "current_class": self.current_class,
+            "current_value": self.current_value,
             "eraser": self.eraser,
             "trace_tool": self.trace_tool,
             "show_test": self.show_test,
@@ -81,6 +88,12 @@ class ViewState:
             if not isinstance(k, int) or isinstance(k, bool) or not 0 <= k < MAX_CLASSES:
                 raise ValueError(f"current_class should be a class 0..{MAX_CLASSES - 1}, not {k!r}")
             kwargs["current_class"] = k
+        if "current_value" in d:
+            v = d["current_value"]
+            lo, hi = VALUE_RANGE
+            if not isinstance(v, (int, float)) or isinstance(v, bool) or not lo <= v <= hi:
+                raise ValueError(f"current_value should be a number in {lo:g}..{hi:g}, not {v!r}")
+            kwargs["current_value"] = float(v)
         for key in ("eraser", "trace_tool", "show_test", "discretize", "log_scale"):
             if key in d:
                 if not isinstance(d[key], bool):

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..data.features import DEFAULT_FEATURES, feature_matrix
+
 
 @dataclass(frozen=True)
 class Surface:
@@ -33,8 +35,9 @@ def grid(bounds, resolution: int) -> np.ndarray:
     return np.column_stack([gx.ravel(), gy.ravel()])
 
 
-def evaluate_surface(net, bounds, resolution: int = 160) -> Surface:
-    points = grid(bounds, resolution).astype(net.dtype)
+def evaluate_surface(net, bounds, resolution: int = 160, features=DEFAULT_FEATURES) -> Surface:
+    """The network's output at every cell of the grid; the network is fed each cell's ``features``."""
+    points = feature_matrix(grid(bounds, resolution), features, net.dtype)
     with np.errstate(all="ignore"):
         out = net.forward(points)
     if out.shape[1] == 1:

@@ -20,10 +20,11 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from ..data.dataset import Dataset
+from ..data.features import feature_matrix
 from ..nn.stacked import StackedNetwork, StackedOptimizer, add_stacked_regularization
 from .config import TrainConfig
 from .runs import RunRecord, new_run_uid, thin_curve
-from .trainer import Metrics, TrainingStopped, output_for
+from .trainer import Metrics, TrainingStopped, output_for_data, regression_figures
 
 # The settings a stacked sweep may vary between its runs; every other field must be the same in all.
 STACKABLE_FIELDS = frozenset({"learning_rate", "seed", "init", "l1", "l2", "max_epochs"})
@@ -52,9 +53,9 @@ class StackedTrainer:
         if len(self.configs) > 1 and not stackable(self.configs):
             raise ValueError("these runs differ in more than learning rate, seed, initialiser and L1/L2 rates")
         self.dataset = dataset
-        output, n_out = output_for(dataset.n_classes)
+        output, n_out = output_for_data(dataset)
         self.net = StackedNetwork(
-            [2, *base.hidden, n_out],
+            [len(base.features), *base.hidden, n_out],
             activation=base.activation,
             output=output,
             inits=[c.init for c in self.configs],
@@ -71,9 +72,9 @@ class StackedTrainer:
         mask = dataset.test_mask(base.test_ratio, base.seed)
         dt = self.net.dtype
         self.test_mask = mask
-        self.X_train = np.ascontiguousarray(dataset.X[~mask], dtype=dt)
+        self.X_train = feature_matrix(dataset.X[~mask], base.features, dt)
         self.y_train = dataset.y[~mask]
-        self.X_test = np.ascontiguousarray(dataset.X[mask], dtype=dt)
+        self.X_test = feature_matrix(dataset.X[mask], base.features, dt)
         self.y_test = dataset.y[mask]
         self.Y_train = self.net.encode_targets(self.y_train)
         self.Y_test = self.net.encode_targets(self.y_test)
@@ -130,6 +131,11 @@ class StackedTrainer:
         for k in range(self.K):
             if self.diverged(k):
                 out.append(Metrics(math.nan, math.nan, math.nan, math.nan))
+            elif self.net.output_name == "linear":  # a regression: RMSE and R² from the loss
+                train_loss, test_loss = float(train[0][k]), float(test[0][k])
+                train_rmse, train_r2 = regression_figures(train_loss, self.y_train)
+                test_rmse, test_r2 = regression_figures(test_loss, self.y_test)
+                out.append(Metrics(train_loss, test_loss, math.nan, math.nan, train_rmse, test_rmse, train_r2, test_r2))
             else:
                 out.append(Metrics(float(train[0][k]), float(test[0][k]), float(train[1][k]), float(test[1][k])))
         return out

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..data.dataset import Dataset
+from ..data.features import feature_matrix
 from ..nn import FusedNetwork, make_optimizer
 from ..nn.regularization import add_block_regularization
 from .config import TrainConfig
@@ -35,10 +36,32 @@ class TrainingStopped(Exception):  # noqa: N818 - a signal to stop, not an error
 
 @dataclass(frozen=True)
 class Metrics:
+    """A network's figures on the split. Classification: accuracies (the RMSE and R² fields are NaN);
+    regression: root mean squared error and R² = 1 - MSE / variance of the values (accuracies are NaN)."""
+
     train_loss: float
     test_loss: float  # NaN when there are no test points
     train_accuracy: float
     test_accuracy: float  # NaN when there are no test points
+    train_rmse: float = math.nan
+    test_rmse: float = math.nan
+    train_r2: float = math.nan
+    test_r2: float = math.nan
+
+    @property
+    def is_regression(self) -> bool:
+        """Figures of a regression (some RMSE measured)."""
+        return not (math.isnan(self.train_rmse) and math.isnan(self.test_rmse))
+
+
+def regression_figures(loss: float, y: np.ndarray) -> tuple[float, float]:
+    """``(rmse, r2)`` from a linear output's loss (``1/2`` the mean squared error, see ``nn.outputs``) on
+    values ``y``: R² is 1 - MSE / the values' variance (NaN when they do not vary)."""
+    if y.shape[0] == 0 or not math.isfinite(loss):
+        return math.nan, math.nan
+    mse = 2.0 * loss
+    variance = float(np.var(np.asarray(y, dtype=np.float64)))
+    return math.sqrt(max(mse, 0.0)), (1.0 - mse / variance if variance > 0 else math.nan)
 
 
 @dataclass
@@ -95,6 +118,12 @@ def output_for(n_classes: int) -> tuple[str, int]:
     return ("sigmoid", 1) if n_classes <= 2 else ("softmax", n_classes)
 
 
+def output_for_data(dataset: Dataset) -> tuple[str, int]:
+    """The output layer a dataset calls for: one linear unit (mean squared error) for values, else by
+    its number of classes (``output_for``)."""
+    return ("linear", 1) if dataset.is_regression else output_for(dataset.n_classes)
+
+
 @dataclass(frozen=True)
 class StepStats:
     """What the insight panels read about one step: per-layer statistics and the [dW; db] gradients."""
@@ -139,9 +168,9 @@ class Trainer:
 
     def _fresh(self, cfg: TrainConfig):
         """A new network from the seed, a fresh optimizer and shuffling generator."""
-        output, n_out = output_for(self.dataset.n_classes)
+        output, n_out = output_for_data(self.dataset)
         net = FusedNetwork(
-            [2, *cfg.hidden, n_out],
+            [len(cfg.features), *cfg.hidden, n_out],
             activation=cfg.activation,
             output=output,
             init=cfg.init,
@@ -164,7 +193,7 @@ class Trainer:
         """Derive the split and the encoded arrays from the data and the settings. If the data needs another
         output layer (a third class), the network is rebuilt first: returns True then."""
         ds, cfg = self.dataset, self.config
-        rebuilt = output_for(ds.n_classes) != (self.net.output_name, self.net.layer_sizes[-1])
+        rebuilt = output_for_data(ds) != (self.net.output_name, self.net.layer_sizes[-1])
         if rebuilt:
             self.net, self.optimizer, self._shuffle_rng = self._fresh(cfg)
             self.epoch = 0
@@ -172,9 +201,10 @@ class Trainer:
         mask = ds.test_mask(cfg.test_ratio, cfg.seed)
         dt = self.net.dtype
         self.test_mask = mask
-        self.X_train = np.ascontiguousarray(ds.X[~mask], dtype=dt)
+        # X_train / X_test hold the network's inputs: the features of the points, not the points.
+        self.X_train = feature_matrix(ds.X[~mask], cfg.features, dt)
         self.y_train = ds.y[~mask]
-        self.X_test = np.ascontiguousarray(ds.X[mask], dtype=dt)
+        self.X_test = feature_matrix(ds.X[mask], cfg.features, dt)
         self.y_test = ds.y[mask]
         self.Y_train = self.net.encode_targets(self.y_train)
         self.Y_test = self.net.encode_targets(self.y_test)
@@ -240,6 +270,10 @@ class Trainer:
         blocks[layer][row, col] = value
         self.watch.restart()
         return True
+
+    def inputs(self, X) -> np.ndarray:
+        """The network's input for raw points ``X`` ``(n, 2)``: their features, in the network's dtype."""
+        return feature_matrix(X, self.config.features, self.net.dtype)
 
     @property
     def n_train(self) -> int:
@@ -355,30 +389,37 @@ class Trainer:
             if result.diverged or self.n_train == 0:
                 return
 
+    @property
+    def is_regression(self) -> bool:
+        return self.net.output_name == "linear"
+
     def evaluate(self) -> Metrics:
         train_loss, train_acc = self._score(self.X_train, self.Y_train, self.y_train)
         test_loss, test_acc = self._score(self.X_test, self.Y_test, self.y_test)
+        if self.is_regression:
+            train_rmse, train_r2 = regression_figures(train_loss, self.y_train)
+            test_rmse, test_r2 = regression_figures(test_loss, self.y_test)
+            return Metrics(train_loss, test_loss, math.nan, math.nan, train_rmse, test_rmse, train_r2, test_r2)
         return Metrics(train_loss, test_loss, train_acc, test_acc)
 
     def _score(self, X, Y, y) -> tuple[float, float]:
+        """Mean loss and accuracy on ``X`` (accuracy NaN for a regression: RMSE and R² follow from the loss,
+        see ``regression_figures``)."""
         if X.shape[0] == 0:
             return math.nan, math.nan
         head = self.net.head
         n, rows = X.shape[0], self._chunk_rows()
-        if n <= rows:
-            with np.errstate(all="ignore"):
-                Z = self.net.logits(X)
-                loss = head.loss(Z, Y)
-            return float(loss), float(np.mean(head.predict(Z) == y))
         total, right = 0.0, 0
         for start in range(0, n, rows):
-            self._check_stop()
+            if start:
+                self._check_stop()
             stop = min(start + rows, n)
             with np.errstate(all="ignore"):
                 Z = self.net.logits(X[start:stop])
                 total += float(head.loss(Z, Y[start:stop])) * (stop - start)
-            right += int(np.sum(head.predict(Z) == y[start:stop]))
-        return total / n, right / n
+            if not self.is_regression:
+                right += int(np.sum(head.predict(Z) == y[start:stop]))
+        return total / n, (math.nan if self.is_regression else right / n)
 
     # -- stopping a long epoch -------------------------------------------------------------------
 
@@ -442,15 +483,16 @@ def continue_headless(trainer: Trainer, epochs: int, on_epoch=None) -> HeadlessR
             on_epoch(trainer, last)
     elapsed = time.perf_counter() - start
     m = trainer.evaluate()
-    summary = {
+    summary: dict = {
         "epochs": trainer.epoch,
         "seconds": elapsed,
         "epochs_per_second": (trainer.epoch - first) / elapsed if elapsed > 0 else math.inf,
         "train_loss": m.train_loss,
         "test_loss": m.test_loss,
-        "train_accuracy": m.train_accuracy,
-        "test_accuracy": m.test_accuracy,
-        "diverged": bool(last and last.diverged),
-        "message": last.message if last else "",
     }
+    if trainer.is_regression:
+        summary.update(train_rmse=m.train_rmse, test_rmse=m.test_rmse, train_r2=m.train_r2, test_r2=m.test_r2)
+    else:
+        summary.update(train_accuracy=m.train_accuracy, test_accuracy=m.test_accuracy)
+    summary.update(diverged=bool(last and last.diverged), message=last.message if last else "")
     return HeadlessRun(trainer, summary)

@@ -1,7 +1,11 @@
 """The canvas: points (one scatter item per class and side of the split), the decision surface behind
 them and the 0.5 contour. Mouse: left click adds a point of the current class, right click one of the
 other class, left drag paints, Ctrl+click (or the eraser) removes, Alt+click traces; middle drag pans,
-the wheel zooms."""
+the wheel zooms (while the left button paints, the wheel changes the value drawn instead).
+
+For values (a regression) the points are coloured by value, binned into ``VALUE_BINS`` shades of the
+diverging map (one scatter item per shade, as per class), and the colour bar spans the data's value scale
+(``palette.value_scale``); the surface behind them is the predicted value on the same scale."""
 
 from __future__ import annotations
 
@@ -11,13 +15,14 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem, QLabel
 
 from ..data import MAX_CLASSES
-from ..training.palette import CLASS_COLORS, CLASS_NAMES, binary_lut
+from ..training.palette import CLASS_COLORS, CLASS_NAMES, binary_lut, value_scale, value_shade
 from ..training.state import DEFAULT_BOUNDS, MAX_CENTRE, MAX_SPAN, MIN_SPAN, sane_bounds
 
 VIEW = (-6.0, 6.0)
 
 
 MAX_DRAWN = 50_000  # markers drawn at most; bigger datasets are drawn as an even sample
+VALUE_BINS = 15  # shades a value is drawn in (odd: value 0 has its own, white-ish, bin)
 
 
 class DrawViewBox(pg.ViewBox):
@@ -25,6 +30,7 @@ class DrawViewBox(pg.ViewBox):
 
     clicked = Signal(float, float, object, object)  # x, y, button, modifiers
     dragged = Signal(float, float, float, float, int, object)  # x0, y0, x1, y1, phase (0 start 1 move 2 end), button
+    wheeledWhileDrawing = Signal(int)  # wheel steps (+1 per notch up) turned while the left button paints
 
     def __init__(self):
         super().__init__(enableMenu=False)
@@ -42,6 +48,14 @@ class DrawViewBox(pg.ViewBox):
             self.clicked.emit(p.x(), p.y(), ev.button(), ev.modifiers())
         else:
             super().mouseClickEvent(ev)
+
+    def wheelEvent(self, ev, axis=None):
+        if ev.buttons() & Qt.MouseButton.LeftButton:  # painting: the wheel sets the value drawn, no zoom
+            ev.accept()
+            steps = int(round(ev.delta() / 120)) or (1 if ev.delta() > 0 else -1)
+            self.wheeledWhileDrawing.emit(steps)
+            return
+        super().wheelEvent(ev, axis)
 
     def mouseDragEvent(self, ev, axis=None):
         if ev.button() not in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
@@ -93,6 +107,19 @@ class Canvas(pg.PlotWidget):
                 item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.train_items.append(train)
             self.test_items.append(test)
+        # Values: one item per shade and side, coloured at the bin's centre on the diverging map.
+        self.value_train_items, self.value_test_items = [], []
+        for b in range(VALUE_BINS):
+            r, g, bl = (int(c) for c in self._lut[int(round((b + 0.5) / VALUE_BINS * 255))])
+            edge = (int(r * 0.6), int(g * 0.6), int(bl * 0.6))  # a darker rim: pale values stay visible
+            train = InertScatter(size=8, brush=pg.mkBrush(r, g, bl), pen=pg.mkPen(edge, width=1))
+            test = InertScatter(size=8, brush=pg.mkBrush(r, g, bl), pen=pg.mkPen((20, 20, 20), width=1.6))
+            for item in (train, test):
+                self.addItem(item)
+                item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            self.value_train_items.append(train)
+            self.value_test_items.append(test)
+        self.value_scale: float | None = None  # the colour scale's half-width while the data are values
         self._last_surface = None
         self._shown = None  # (X, y, test_mask, show_test) last drawn, for incremental updates
         self.view_box.sigRangeChanged.connect(self._range_changed)
@@ -149,7 +176,7 @@ class Canvas(pg.PlotWidget):
             self.set_caption(self.caption.text())
 
     def set_marker_size(self, size: int) -> None:
-        for item in (*self.train_items, *self.test_items):
+        for item in (*self.train_items, *self.test_items, *self.value_train_items, *self.value_test_items):
             item.setSize(size)
 
     def reset_view(self) -> None:
@@ -193,22 +220,27 @@ class Canvas(pg.PlotWidget):
         it does not change while you add points) and the canvas says so: a million markers would take
         seconds to draw and show nothing more. Every point is still trained on."""
         shown = self._shown
-        if shown is not None and shown[3] == show_test and _extends(shown, X, y, test_mask):
+        values = y.dtype.kind == "f"  # a regression: colour by value
+        scale = value_scale(y) if values else None
+        same_kind = shown is not None and (shown[1].dtype.kind == "f") == values and scale == self.value_scale
+        if shown is not None and shown[3] == show_test and same_kind and _extends(shown, X, y, test_mask):
             start = shown[0].shape[0]
-            self._add(X[start:], y[start:], test_mask[start:], show_test)
+            self._add(X[start:], self._keys(y[start:]), test_mask[start:], show_test)
             self.drawn_points += X.shape[0] - start
         else:
+            self._set_kind(scale)
             every = max(1, -(-X.shape[0] // MAX_DRAWN))  # 1 up to MAX_DRAWN points
-            Xs, ys, ms = X[::every], y[::every], test_mask[::every]
-            for k in range(MAX_CLASSES):
-                mine = ys == k
+            Xs, ks, ms = X[::every], self._keys(y[::every]), test_mask[::every]
+            train_items, test_items = self._items()
+            for k in range(len(train_items)):
+                mine = ks == k
                 train = mine & ~ms
                 test = mine & ms
-                self.train_items[k].setData(Xs[train, 0], Xs[train, 1])
+                train_items[k].setData(Xs[train, 0], Xs[train, 1])
                 if show_test:
-                    self.test_items[k].setData(Xs[test, 0], Xs[test, 1])
+                    test_items[k].setData(Xs[test, 0], Xs[test, 1])
                 else:
-                    self.test_items[k].setData([], [])
+                    test_items[k].setData([], [])
             self.drawn_points = Xs.shape[0]
         self._shown = (X, y, test_mask, show_test)
         n = X.shape[0]
@@ -218,11 +250,39 @@ class Canvas(pg.PlotWidget):
         self.sample_note.adjustSize()
         self.sample_note.setVisible(self.drawn_points < n)
 
-    def _add(self, X, y, test_mask, show_test: bool) -> None:
-        for k in np.unique(y).tolist():
-            mine = y == k
-            for items, side in ((self.train_items, mine & ~test_mask), (self.test_items, mine & test_mask)):
-                if side.any() and (items is self.train_items or show_test):
+    def _items(self) -> tuple[list, list]:
+        """The (train, test) scatter items of the kind shown: per class, or per shade of value."""
+        if self.value_scale is not None:
+            return self.value_train_items, self.value_test_items
+        return self.train_items, self.test_items
+
+    def _keys(self, y: np.ndarray) -> np.ndarray:
+        """Each point's item index: its class, or its value's shade."""
+        if self.value_scale is None or y.dtype.kind != "f":
+            return y
+        return np.minimum((value_shade(y, self.value_scale) * VALUE_BINS).astype(np.int64), VALUE_BINS - 1)
+
+    def _set_kind(self, scale: float | None) -> None:
+        """Show classes (``scale`` None) or values on the scale +-``scale``: empty the other kind's items and
+        label the colour bar (P(class 1), or the value) accordingly."""
+        self.value_scale = scale
+        classes, values = (self.train_items, self.test_items), (self.value_train_items, self.value_test_items)
+        for items in classes if scale is not None else values:
+            for item in items:
+                item.setData([], [])
+        if scale is None:
+            self.colorbar.setLevels((0.0, 1.0))
+            self.colorbar.axis.setLabel(f"P({CLASS_NAMES[1]})")
+        else:
+            self.colorbar.setLevels((-scale, scale))
+            self.colorbar.axis.setLabel("value")
+
+    def _add(self, X, keys, test_mask, show_test: bool) -> None:
+        train_items, test_items = self._items()
+        for k in np.unique(keys).tolist():
+            mine = keys == k
+            for items, side in ((train_items, mine & ~test_mask), (test_items, mine & test_mask)):
+                if side.any() and (items is train_items or show_test):
                     items[k].addPoints(X[side, 0], X[side, 1])
 
     def set_surface(self, bounds, values=None, rgba=None, contour=None, discretize: bool = False) -> None:
@@ -259,7 +319,7 @@ class Canvas(pg.PlotWidget):
         X = self._shown_points()
         on = mask is not None and np.shape(mask) == (X.shape[0],)
         _put(self.rings, X[mask] if on else None)
-        for item in (*self.train_items, *self.test_items):
+        for item in (*self.train_items, *self.test_items, *self.value_train_items, *self.value_test_items):
             item.setOpacity(0.25 if on else 1.0)
 
     def mark(self, mask: np.ndarray | None) -> None:

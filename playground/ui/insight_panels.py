@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
+from ..data.features import toggled
 from ..training.commands import (
     BranchFrom,
     ComputeLandscape,
@@ -91,6 +92,9 @@ class InsightPanels(QObject):
             dock.visibilityChanged.connect(self.send_views)
         self.network.neuronClicked.connect(self.toggle_focus)
         self.network.weightEdited.connect(self.set_weight)
+        self.network.featureToggled.connect(
+            lambda f: state.set_config(state.config.with_changes(features=toggled(state.config.features, f)))
+        )
         self.hidden.choiceChanged.connect(self.send_views)
         self.marks.wantedChanged.connect(self.send_views)
         self.step.takeStep.connect(self.take_trace_step)
@@ -178,6 +182,8 @@ class InsightPanels(QObject):
             window.removeDockWidget(dock)
             window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock, Qt.Orientation.Vertical)
             dock.show()
+            height = network.height() + dock.height()  # the formulas get the larger share
+            window.resizeDocks([network, dock], [height * 2 // 5, height * 3 // 5], Qt.Orientation.Vertical)
         network.raise_()
         dock.raise_()
         self.send_views()

@@ -83,6 +83,13 @@ class LossPlot(pg.PlotWidget):
         self.addItem(self.readout, ignoreBounds=True)
         self.scene().sigMouseMoved.connect(self._hover)
 
+    def set_quantity(self, regression: bool) -> None:
+        """Name what the curves are: the cross-entropy loss, or for a regression half the mean squared error
+        (the engine's loss for a linear output, as TensorFlow Playground's: ½·mean (a − y)²)."""
+        label = "½·MSE (½ mean squared error)" if regression else "loss"
+        if self.getAxis("left").labelText != label:
+            self.setLabel("left", label)
+
     @Slot(object)
     def set_marker(self, epoch) -> None:
         """Mark ``epoch`` (the moment the window shows), or hide the marker (None: the present)."""

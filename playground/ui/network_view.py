@@ -4,7 +4,9 @@ Each neuron shows a thumbnail of its own output over the input plane (computed i
 drawn with width from the weight's magnitude and colour from its sign. Hovering a neuron or a link shows
 its bias or weight and the current gradient; clicking a neuron shows its map large on the canvas; clicking
 a link lets you type a new weight. Wide layers show their first neurons and a "+N more" marker, so a
-64-neuron layer stays legible.
+64-neuron layer stays legible. The input column lists all seven input features (``data.features``), each
+with its map over the view: the ones the network takes are linked to the first layer, the others faded; a
+click asks to switch one on or off (``featureToggled``), as in TensorFlow Playground.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
 )
 
+from ..data.features import FEATURE_NAMES, feature_description, feature_label
 from ..training.insight import display_scale
 from ..training.palette import CLASS_COLORS, binary_lut
 
@@ -46,6 +49,7 @@ NEGATIVE = QColor(*CLASS_COLORS[0])
 HIGHLIGHT = QColor(20, 20, 20)
 FADED = QColor(215, 215, 215)
 READABLE = QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations  # text keeps its size when fitted small
+OFF_OPACITY = 0.3  # an input feature the network does not take
 
 
 class _Node(QGraphicsPixmapItem):
@@ -63,6 +67,33 @@ class _Node(QGraphicsPixmapItem):
     def hoverEnterEvent(self, event):
         self.view.set_hovered(("neuron", self.layer, self.index))
         self.setToolTip(self.view.describe_neuron(self.layer, self.index))
+
+    def hoverLeaveEvent(self, event):
+        self.view.set_hovered(None)
+
+
+class _Input(QGraphicsPixmapItem):
+    """One input feature: its map, full when the network takes it, faded when not; a click toggles it."""
+
+    def __init__(self, view, name: str):
+        super().__init__()
+        self.view, self.name = view, name
+        self.setAcceptHoverEvents(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setShapeMode(QGraphicsPixmapItem.ShapeMode.BoundingRectShape)
+        self.setPixmap(_blank())
+
+    @property
+    def on(self) -> bool:
+        return self.name in self.view.features
+
+    def mousePressEvent(self, event):
+        self.view.toggle_feature(self.name)
+        event.accept()
+
+    def hoverEnterEvent(self, event):
+        self.view.set_hovered(("input", self.name))
+        self.setToolTip(self.view.describe_input(self.name))
 
     def hoverLeaveEvent(self, event):
         self.view.set_hovered(None)
@@ -140,6 +171,7 @@ class NetworkView(QGraphicsView):
     neuronClicked = Signal(int, int)  # layer (1 = first hidden), neuron
     weightEdited = Signal(int, int, int, float)  # weight layer, row (fan_in = bias), column, value
     readoutChanged = Signal(str)  # what the hovered neuron or link holds now, refreshed as training runs
+    featureToggled = Signal(str)  # an input feature clicked: switch it on or off (never the last one off)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -156,6 +188,8 @@ class NetworkView(QGraphicsView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._lut = binary_lut()
         self._sizes: list[int] = []
+        self.features: tuple[str, ...] = ("x1", "x2")  # the inputs the drawn network takes, in row order
+        self._inputs: dict[str, _Input] = {}
         self._names: list[tuple] = []
         self._input_labels: list[QGraphicsSimpleTextItem] = []
         self._nodes: dict[tuple[int, int], _Node] = {}
@@ -166,46 +200,61 @@ class NetworkView(QGraphicsView):
         self._hovered = None
         self.marks = None  # the Step-through stage shown (step_through.StageMarks), or None
         self._rings: dict[tuple[int, int], QGraphicsRectItem] = {}
+        self._base_rect = QRectF()  # the drawing's extent, before room is made for the input names
 
     # -- structure -------------------------------------------------------------------------------
 
     def _shown(self, size: int) -> int:
         return min(size, MAX_SHOWN)
 
+    def _rows(self, layer: int) -> int:
+        """Rows drawn in a column: every input feature in the input column, up to MAX_SHOWN neurons elsewhere."""
+        return len(FEATURE_NAMES) if layer == 0 else self._shown(self._sizes[layer])
+
     def _position(self, layer: int, index: int) -> QPointF:
-        shown = self._shown(self._sizes[layer])
-        top = -(shown - 1) * ROW / 2
+        """Where row ``index`` of column ``layer`` sits; in the input column a row is a feature's slot."""
+        top = -(self._rows(layer) - 1) * ROW / 2
         return QPointF(layer * COLUMN, top + index * ROW)
 
-    def _rebuild(self, sizes: list[int]) -> None:
+    def _source(self, layer: int, i: int) -> QPointF:
+        """Where a link from unit ``i`` of layer ``layer`` starts: input ``i`` is the network's i-th feature."""
+        return self._position(0, FEATURE_NAMES.index(self.features[i])) if layer == 0 else self._position(layer, i)
+
+    def _rebuild(self, sizes: list[int], features: tuple[str, ...]) -> None:
         scene = self.scene()
         scene.clear()
         self._hovered = None
         self._nodes.clear()
         self._links.clear()
         self._rings.clear()
+        self._inputs.clear()
         self._sizes = list(sizes)
+        self.features = tuple(features)
         self._names = []  # (label, long text, short text): see _fit
         self._input_labels = []
         for layer in range(len(sizes) - 1):
-            for i in range(self._shown(sizes[layer])):
+            for i in range(sizes[0] if layer == 0 else self._shown(sizes[layer])):
                 for j in range(self._shown(sizes[layer + 1])):
-                    a, b = self._position(layer, i), self._position(layer + 1, j)
+                    a, b = self._source(layer, i), self._position(layer + 1, j)
                     link = _Link(self, layer, i, j, a, b)
                     scene.addItem(link)
                     self._links[(layer, i, j)] = link
+        for slot, name in enumerate(FEATURE_NAMES):
+            p = self._position(0, slot)
+            item = _Input(self, name)
+            item.setOffset(p.x() - NODE / 2, p.y() - NODE / 2)
+            item.setOpacity(1.0 if name in self.features else OFF_OPACITY)
+            scene.addItem(item)
+            self._inputs[name] = item
+            text = _label(feature_label(name), QPointF(p.x() - NODE / 2, p.y()), vertical=0.5, horizontal=1.0)
+            text.setOpacity(1.0 if name in self.features else 0.5)
+            scene.addItem(text)
+            self._input_labels.append(text)
         for layer, size in enumerate(sizes):
+            if layer == 0:
+                continue
             for i in range(self._shown(size)):
                 p = self._position(layer, i)
-                if layer == 0:
-                    box = QGraphicsRectItem(QRectF(p.x() - NODE / 2, p.y() - NODE / 2, NODE, NODE))
-                    box.setBrush(QBrush(QColor(245, 245, 245)))
-                    box.setToolTip(f"input x{i + 1}")
-                    scene.addItem(box)
-                    text = _label(f"x{i + 1}", QPointF(p.x() - NODE / 2, p.y()), vertical=0.5, horizontal=1.0)
-                    scene.addItem(text)
-                    self._input_labels.append(text)
-                    continue
                 node = _Node(self, layer, i)
                 node.setOffset(p.x() - NODE / 2, p.y() - NODE / 2)
                 scene.addItem(node)
@@ -239,10 +288,11 @@ class NetworkView(QGraphicsView):
         # The labels keep their pixel size, so the scene's own bounds do not know how far they reach: leave
         # room for half a label beside the outer columns and a line above and below.
         first, last = self._position(0, 0), self._position(len(sizes) - 1, 0)
-        rows = max(self._shown(n) for n in sizes)
-        self.setSceneRect(
-            QRectF(first.x() - 70, -(rows - 1) * ROW / 2 - 60, last.x() - first.x() + 140, (rows - 1) * ROW + 120)
+        rows = max(self._rows(layer) for layer in range(len(sizes)))
+        self._base_rect = QRectF(
+            first.x() - 70, -(rows - 1) * ROW / 2 - 60, last.x() - first.x() + 140, (rows - 1) * ROW + 120
         )
+        self.setSceneRect(self._base_rect)
         self._fit()
 
     def resizeEvent(self, event):
@@ -252,8 +302,23 @@ class NetworkView(QGraphicsView):
 
     def _fit(self) -> None:
         """Fit the drawing to the view; where columns end up too close for the labels' long names (they
-        keep their pixel size), use the short ones ("L1", "+54"), so no two run into each other."""
-        self.fitInView(self.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        keep their pixel size), use the short ones ("L1", "+54"), so no two run into each other. The input
+        features' names sit left of their maps at their pixel size: the drawing's left margin grows until
+        they fit (a few refits: the margin and the scale depend on each other)."""
+        rect = self._base_rect
+        self.setSceneRect(rect)
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        if self._input_labels:
+            first_x = self._position(0, 0).x()
+            widest = max(label.boundingRect().width() for label in self._input_labels) + 8
+            for _ in range(4):
+                scale = self.transform().m11()
+                need = NODE / 2 + widest / max(scale, 1e-6)
+                if first_x - rect.left() >= need - 0.5:
+                    break
+                rect = QRectF(first_x - need, rect.top(), rect.right() - (first_x - need), rect.height())
+                self.setSceneRect(rect)
+                self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         room = COLUMN * self.transform().m11() - 8
         fits = all(QFontMetrics(label.font()).horizontalAdvance(long) <= room for label, long, _ in self._names)
         for label, long, short in self._names:
@@ -267,15 +332,21 @@ class NetworkView(QGraphicsView):
     def update_from(self, snap) -> None:
         if snap.neuron_maps is None or snap.blocks is None:
             return
-        if snap.layer_sizes != self._sizes:
-            self._rebuild(snap.layer_sizes)
+        features = tuple(getattr(snap, "features", ("x1", "x2")))
+        if snap.layer_sizes != self._sizes or features != self.features:
+            self._rebuild(snap.layer_sizes, features)
             self._show_marks()
+        input_maps = getattr(snap, "input_maps", None)
+        if input_maps is not None:
+            for slot, name in enumerate(FEATURE_NAMES):
+                self._inputs[name].setPixmap(self._thumbnail(input_maps[slot], "sigmoid"))
         self.activation = snap.activation
         self._blocks, self._grads = snap.blocks, snap.grads
         last = len(snap.layer_sizes) - 1
         for (layer, i), node in self._nodes.items():
             values = snap.neuron_maps[layer - 1][i]
-            activation = snap.activation if layer < last else "sigmoid"
+            output = "linear" if getattr(snap, "output", "sigmoid") == "linear" else "sigmoid"
+            activation = snap.activation if layer < last else output
             node.setPixmap(self._thumbnail(values, activation))
         weights = [b[:-1] for b in snap.blocks]
         biggest = max((float(np.max(np.abs(W))) for W in weights), default=1.0) or 1.0
@@ -344,11 +415,34 @@ class NetworkView(QGraphicsView):
         target = self._hovered
         if target is None:
             text = "Hover a neuron or a link to read it; click a neuron to map it on the canvas."
+        elif target[0] == "input":
+            text = self.describe_input(target[1])
         elif target[0] == "neuron":
             text = self.describe_neuron(*target[1:])
         else:
             text = self.describe_link(*target[1:])
         self.readoutChanged.emit(text.replace("\n", " · "))
+
+    def describe_input(self, name: str) -> str:
+        if name in self.features:
+            row = self.features.index(name)
+            text = f"input {feature_label(name)}: {feature_description(name)}\nthe network's input {row + 1}"
+            if len(self.features) == 1:
+                return text + "\nthe only input: switch another on before this one off"
+            return text + "\nclick: stop feeding it to the network (resets the weights)"
+        text = f"input {feature_label(name)}: {feature_description(name)}\nnot used"
+        return text + "\nclick: feed it to the network (resets the weights)"
+
+    def toggle_feature(self, name: str) -> None:
+        """A click on an input: ask to switch it on or off. The last input on stays on, and says so."""
+        if self.features == (name,):
+            self.readoutChanged.emit(f"{feature_label(name)} is the only input: switch another on before this one off.")
+            return
+        self.featureToggled.emit(name)
+
+    def input_items(self) -> dict:
+        """Feature name -> its item in the input column (``opacity() < 1``: the network does not take it)."""
+        return self._inputs
 
     def describe_neuron(self, layer: int, index: int) -> str:
         if self._blocks is None or layer - 1 >= len(self._blocks):
@@ -365,7 +459,7 @@ class NetworkView(QGraphicsView):
         if self._blocks is None or layer >= len(self._blocks):
             return ""
         w = float(self._blocks[layer][i, j])
-        src = f"x{i + 1}" if layer == 0 else f"layer {layer} neuron {i + 1}"
+        src = f"input {feature_label(self.features[i])}" if layer == 0 else f"layer {layer} neuron {i + 1}"
         dst = "output" if layer == len(self._blocks) - 1 else f"layer {layer + 1} neuron {j + 1}"
         text = f"weight {src} → {dst}: {w:.4g}"
         if self._grads is not None:
@@ -387,6 +481,12 @@ class NetworkView(QGraphicsView):
 
     def node_items(self):
         return self._nodes
+
+
+def _blank() -> QPixmap:
+    pixmap = QPixmap(NODE, NODE)
+    pixmap.fill(QColor(245, 245, 245))
+    return pixmap
 
 
 def _layer_names(layer: int, n_layers: int) -> tuple[str, str]:

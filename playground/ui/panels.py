@@ -27,11 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from ..data import MAX_CLASSES, Dataset
-from ..data.presets import PRESETS
+from ..data.presets import ALL_PRESETS
 from ..training import LIMITS
 from ..training.frame import Status
 from ..training.palette import CLASS_COLORS, CLASS_NAMES
 from ..training.state import ViewState
+from .value_control import ValueControl
 
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
 NOTHING_TO_UNDO = "Nothing to undo yet: every edit (a click, a stroke, a preset, Clear) can be undone (Ctrl+Z)"
@@ -248,14 +249,16 @@ class ProgressPanel(QGroupBox):
         self.loss.setObjectName("lossLabel")
         self.accuracy = QLabel("–")
         self.accuracy.setObjectName("accuracyLabel")
+        self.figure_name = QLabel("Accuracy train / test")  # "RMSE train / test, R²" for a regression
+        self.loss_name = QLabel("Loss train / test")  # names the half mean squared error for a regression
         rows = [
             ("Epoch", self.epoch),
             ("Epochs/s", self.rate),
-            ("Loss train / test", self.loss),
-            ("Accuracy train / test", self.accuracy),
+            (self.loss_name, self.loss),
+            (self.figure_name, self.accuracy),
         ]
         for i, (name, label) in enumerate(rows):
-            grid.addWidget(QLabel(name), i, 0)
+            grid.addWidget(name if isinstance(name, QLabel) else QLabel(name), i, 0)
             grid.addWidget(label, i, 1)
 
     def show_status(self, status: Status) -> None:
@@ -267,7 +270,14 @@ class ProgressPanel(QGroupBox):
             self.accuracy.setText("–")
         else:
             self.loss.setText(f"{fmt_loss(m.train_loss)} / {fmt_loss(m.test_loss)}")
-            self.accuracy.setText(f"{fmt_pct(m.train_accuracy)} / {fmt_pct(m.test_accuracy)}")
+            self.loss_name.setText("½·MSE train / test" if m.is_regression else "Loss train / test")
+            if m.is_regression:
+                self.figure_name.setText("RMSE train / test, R²")
+                r2 = f"{m.test_r2:.3f}" if math.isfinite(m.test_r2) else "–"
+                self.accuracy.setText(f"{fmt_loss(m.train_rmse)} / {fmt_loss(m.test_rmse)}, {r2}")
+            else:
+                self.figure_name.setText("Accuracy train / test")
+                self.accuracy.setText(f"{fmt_pct(m.train_accuracy)} / {fmt_pct(m.test_accuracy)}")
 
 
 class StatusLine(QLabel):
@@ -302,7 +312,7 @@ class DataPanel(QGroupBox):
             "Pick a dataset: it loads at once as a new run (the old run goes to Runs; Undo brings the old "
             "points back). Try circle first, then the spiral, which needs a deeper network."
         )
-        for name, (_, description) in PRESETS.items():
+        for name, (_, description) in ALL_PRESETS.items():
             self.preset.addItem(name, name)
             self.preset.setItemData(self.preset.count() - 1, description, TOOLTIP)
         self.points = QSpinBox()
@@ -344,6 +354,9 @@ class DataPanel(QGroupBox):
         row.addWidget(QLabel("Draw"))
         row.addWidget(self.swatch)
         row.addWidget(self.current_class, 1)
+        self.value = ValueControl()  # instead of the class when the data are values (a regression)
+        self.value.hide()
+        row.addWidget(self.value, 1)
         row.addWidget(self.eraser)
         self.trace_tool = QCheckBox("Trace")
         self.trace_tool.setObjectName("traceTool")
@@ -387,6 +400,7 @@ class DataPanel(QGroupBox):
         self.load.clicked.connect(self._preset)
         self.preset.activated.connect(self._preset)  # picking a preset loads it: one step
         self.current_class.currentIndexChanged.connect(lambda k: self._request(current_class=k))
+        self.value.valueRequested.connect(lambda v: self._request(current_value=v))
         # One tool at a time: the eraser and the trace tool switch each other off.
         self.eraser.toggled.connect(lambda on: self._request(eraser=on, **({"trace_tool": False} if on else {})))
         self.trace_tool.toggled.connect(lambda on: self._request(trace_tool=on, **({"eraser": False} if on else {})))
@@ -424,14 +438,21 @@ class DataPanel(QGroupBox):
             self.current_class.blockSignals(False)
         r, g, b = CLASS_COLORS[view.current_class]
         self.swatch.setStyleSheet(f"background: rgb({r},{g},{b}); border: 1px solid #333;")
+        self.value.show_value(view.current_value)
 
     def show_data(self, ds: Dataset, undo_label: str, redo_label: str) -> None:
-        counts = ds.class_counts()
-        self.counts.setText(
-            f"{len(ds)} points: " + ", ".join(f"{c} {CLASS_NAMES[k]}" for k, c in enumerate(counts) if c)
-            if len(ds)
-            else "No points: click to add some, or load a preset."
-        )
+        values = ds.is_regression
+        for widget, shown in ((self.value, values), (self.current_class, not values), (self.swatch, not values)):
+            widget.setVisible(shown)
+        if values and len(ds):
+            self.counts.setText(f"{len(ds)} points, values {ds.y.min():.3g} to {ds.y.max():.3g}")
+        else:
+            counts = ds.class_counts()
+            self.counts.setText(
+                f"{len(ds)} points: " + ", ".join(f"{c} {CLASS_NAMES[k]}" for k, c in enumerate(counts) if c)
+                if len(ds)
+                else "No points: click to add some, or load a preset."
+            )
         self.undo.setEnabled(bool(undo_label))
         self.redo.setEnabled(bool(redo_label))
         self.undo.setToolTip(f"Undo {undo_label} (Ctrl+Z)" if undo_label else NOTHING_TO_UNDO)

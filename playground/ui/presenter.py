@@ -75,6 +75,7 @@ class FramePresenter(QObject):
         if s is not None:
             self.canvas.set_surface(s.bounds, s.values, s.rgba, s.contour, self.state.view.discretize)
         self.progress.show_status(status)
+        self.loss_plot.set_quantity(status.output_text.startswith("linear"))
         self.notices.show_status(status)
         self.buttons.show_running(status.running)
         self.controls.set_output_text(status.output_text)

@@ -26,7 +26,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QCoreApplication, QObject, QTimer, Signal, Slot
 
 from ..files import Session, SessionError, describe_os_error, export_npz, load_session, quote, save_session
-from ..training import TrainConfig, output_for
+from ..training import TrainConfig, output_for_data
 from ..training.commands import RequestState
 from ..training.live import SavedState
 from .data_model import DatasetModel
@@ -118,7 +118,7 @@ class SessionController(QObject):
         dataset, config = self.model.dataset, self.state.config
         state = saved.state
         if saved.dataset != dataset or saved.config != config:
-            same_output = output_for(saved.dataset.n_classes) == output_for(dataset.n_classes)
+            same_output = output_for_data(saved.dataset) == output_for_data(dataset)
             if not same_output or saved.config.needs_reset(config):
                 state = None
         kept = saved.checkpoints if state is not None else ()
@@ -204,7 +204,7 @@ class SessionController(QObject):
 
     def _export_model(self, path: Path, saved: SavedState) -> None:
         try:
-            export_npz(path, saved.state, saved.config)
+            export_npz(path, saved.state, saved.config, output_for_data(saved.dataset)[0])
         except OSError as exc:
             self.failed.emit(f"Could not export the model to {path}: {describe_os_error(exc)}")
             return

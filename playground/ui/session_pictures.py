@@ -41,7 +41,7 @@ def write_pictures(session: Session, trainer, path, width: int) -> list[str]:
     shown = canvas.visible_bounds()
     bounds = shown if sane_bounds(shown) else view.bounds
     canvas.set_points(ds.X, ds.y, ds.test_mask(config.test_ratio, config.seed), view.show_test)
-    surface = evaluate_surface(trainer.net, bounds, RESOLUTION)
+    surface = evaluate_surface(trainer.net, bounds, RESOLUTION, trainer.config.features)
     if surface.classes is None:
         contour = level_segments(surface.values, surface.bounds, 0.5)
         canvas.set_surface(surface.bounds, surface.values, None, contour, view.discretize)

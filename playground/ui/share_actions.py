@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog
 from ..files import ExportedModel, describe_os_error, export_script, quote
 from ..training.commands import RequestState
 from ..training.settings_text import PresetChoice, SettingsTextError, SharedSettings, format_settings, parse_settings
-from ..training.trainer import output_for
+from ..training.trainer import output_for_data
 
 SCRIPT_PURPOSES = {"export-script": False, "export-torch": True}  # RequestState purpose -> PyTorch?
 
@@ -113,7 +113,7 @@ class ShareActions(QObject):
 
     def write_script(self, path: str, saved, torch: bool) -> None:
         try:
-            output = output_for(saved.dataset.n_classes)[0]
+            output = output_for_data(saved.dataset)[0]
             export_script(path, ExportedModel.from_state(saved.state, saved.config, output), torch=torch)
         except OSError as exc:
             self.problem(f"Could not export the script to {path}: {describe_os_error(exc)}")

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..data.features import feature_label
 from ..training.frame import TraceFrame
 from ..training.palette import CLASS_NAMES
 
@@ -114,6 +115,15 @@ def stage_marks(t: TraceFrame, stage: int) -> StageMarks:
     return StageMarks("Δw", {}, links)
 
 
+def _input_note(t: TraceFrame) -> str:
+    """What the network's input is: the point's x, y, or the features computed from them, named."""
+    if tuple(t.features) == ("x1", "x2"):
+        return "(the point's x, y)"
+    x, y = t.point
+    values = ", ".join(f"{feature_label(f)} = {_n(v)}" for f, v in zip(t.features, t.trace.activations[0]))
+    return f"(the input features of the point ({_n(x)}, {_n(y)}): {values})"
+
+
 def _forward(t: TraceFrame, layer: int, show_all: bool) -> str:
     s = t.trace
     L = len(s.preactivations)
@@ -123,7 +133,7 @@ def _forward(t: TraceFrame, layer: int, show_all: bool) -> str:
     lines = [
         f"Forward, layer {layer} of {L} ({'output' if layer == L else 'hidden'}, {f})",
         "",
-        f"inputs a{layer - 1} = {_vec(a_in)}" + ("  (the point's x, y)" if layer == 1 else ""),
+        f"inputs a{layer - 1} = {_vec(a_in)}" + (f"  {_input_note(t)}" if layer == 1 else ""),
         f"z = Σ w·a + b,  a = {f}(z)",
         "",
     ]
@@ -147,12 +157,13 @@ def _loss(t: TraceFrame) -> str:
     s = t.trace
     out, y = s.output, s.target
     why = "the network's own prediction (no label here)" if t.guessed else "the point's label"
-    lines = ["Loss", "", f"target: {class_name(t.label)}, {why};  y = {_vec(y)}", f"output a = {_vec(out)}", ""]
+    target = f"value {_n(t.label)}" if t.output == "linear" else class_name(int(t.label))
+    lines = ["Loss", "", f"target: {target}, {why};  y = {_vec(y)}", f"output a = {_vec(out)}", ""]
     if t.output == "sigmoid":
         lines.append("L = −[y·ln(a) + (1−y)·ln(1−a)]")
         lines.append(f"  = −[{_n(y[0])}·ln({_n(out[0])}) + {_n(1 - y[0])}·ln({_n(1 - out[0])})]")
     elif t.output == "softmax":
-        lines.append(f"L = −ln(a_target) = −ln({_n(out[t.label])})")
+        lines.append(f"L = −ln(a_target) = −ln({_n(out[int(t.label)])})")
     else:
         lines.append("L = ½ Σ (a − y)²")
     lines.append(f"loss = {s.loss:.6g}")
@@ -247,7 +258,9 @@ class StepThroughView(QWidget):
         self.title.setWordWrap(True)
         self.stages = QListWidget()
         self.stages.setObjectName("traceStages")
-        self.stages.setMaximumHeight(140)
+        # About four rows (it scrolls): on a laptop the formulas below need the height more.
+        rows = self.stages.fontMetrics().lineSpacing() + 2
+        self.stages.setMaximumHeight(4 * rows + 8)
         self.stages.currentRowChanged.connect(lambda _: self._show())
         self.text = QTextBrowser()
         self.text.setObjectName("traceText")
@@ -302,7 +315,8 @@ class StepThroughView(QWidget):
             self.stages.setCurrentRow(min(max(row, 0), len(names) - 1))
             self.stages.blockSignals(False)
         x, y = frame.point
-        label = f"no label: target = predicted {class_name(frame.label)}" if frame.guessed else class_name(frame.label)
+        name = f"value {frame.label:.3g}" if frame.output == "linear" else class_name(int(frame.label))
+        label = f"no label: target = predicted {name}" if frame.guessed else name
         self.title.setText(f"Point ({x:.3g}, {y:.3g}), {label}; epoch {frame.epoch:,}")
         self._show()
 

@@ -52,7 +52,7 @@ def test_round_trip_restores_exact_weights_and_continues_identically(tmp_path):
 def test_file_is_json_with_format_and_version(tmp_path):
     _, session = _trained_session()
     doc = json.loads(dumps(session))
-    assert doc["format"] == "nn-playground-session" and doc["version"] == 1
+    assert doc["format"] == "nn-playground-session" and doc["version"] == 2
     w = doc["state"]["weights"][0]
     raw = base64.b64decode(w["float64le"])
     assert len(raw) == 8 * np.prod(w["shape"])

@@ -15,7 +15,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QLineEdit
 
-from playground.data import Dataset, History, edits, make_preset
+from playground.data import History, edits, make_preset
 from playground.training import TrainConfig
 from playground.ui import MainWindow
 
@@ -110,7 +110,7 @@ def test_monkey(qtbot):
             pos = _pos(w, x, y)
             # The click lands on a whole pixel: the model uses the data point of that pixel, as the window does.
             where = w.canvas.view_box.mapSceneToView(w.canvas.mapToScene(pos))
-            klass = w.draw.other_class() if kind == "right" else w.state.view.current_class
+            klass = w.draw.new_label(right=kind == "right")  # a class, or a value when the data are values
             QTest.mouseClick(w.canvas.viewport(), button, mod, pos, 500)
             after = w.dataset
             if kind == "ctrl" or w.state.view.eraser:
@@ -129,7 +129,8 @@ def test_monkey(qtbot):
                 assert len(after) <= len(before)
             else:
                 assert after.take(np.arange(len(before))) == before
-                assert np.all(after.y[len(before) :] == w.state.view.current_class)
+                drawn = w.state.view.current_value if before.is_regression else w.state.view.current_class
+                assert np.all(after.y[len(before) :] == drawn)
             model.push(after)
         elif kind == "key":
             w.canvas.setFocus()
@@ -174,8 +175,9 @@ def test_monkey(qtbot):
         elif kind == "train":
             w.buttons.train.click()
         elif kind == "clear":
+            before = w.dataset
             w.data_panel.clear.click()
-            model.push(Dataset())
+            model.push(edits.clear(before))  # no points; values stay values
             assert len(w.dataset) == 0
         elif kind == "wheel":
             w.canvas.setRange(xRange=(-6 + x / 3, 6 + x / 3), yRange=(-6 + y / 3, 6 + y / 3), padding=0)

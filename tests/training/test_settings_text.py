@@ -28,6 +28,7 @@ ODD = TrainConfig(
     seed=2**31 - 1,
     max_epochs=1000,
     dtype="float64",
+    features=("x2", "x1sq", "x1x2", "sinx2"),
 )
 
 
@@ -40,7 +41,7 @@ def test_every_field_differs_from_its_default_in_the_odd_config():
 def test_settings_and_preset_round_trip(preset):
     text = format_settings(ODD, preset)
     assert parse_settings(text) == SharedSettings(ODD, preset)
-    assert text.startswith("pg1,") and len(text) < 200
+    assert text.startswith("pg1,") and len(text) < 240  # every field off its default, four features
     assert " " not in text and not set(text) & set("'\"&;|<>()$`\\*?")  # no quoting needed in a shell
 
 
@@ -65,6 +66,9 @@ def test_no_hidden_layer_and_a_short_hand_written_text():
         ("pg1,hidden=8-300", "'hidden=8-300': a layer has 1 to 256"),
         ("pg1,seed=2.5", "'seed=2.5': '2.5' is not a whole number"),
         ("pg1,act=swish", "'act=swish': unknown activation"),
+        ("pg1,features=x1-x3", "'features=x1-x3': unknown input feature 'x3'"),
+        ("pg1,features=", "'features=': choose at least one input feature"),
+        ("pg1,features=x1-x1", "'features=x1-x1': input feature 'x1' is named twice"),
         ("pg1,colour=red", "unknown setting 'colour'"),
         ("pg1,lr", "'lr' is not key=value"),
         ("pg1,lr=0.1,learning_rate=0.2", "'learning_rate' is given twice"),
@@ -77,3 +81,9 @@ def test_a_bad_text_is_refused_naming_the_bad_part(text, named):
     with pytest.raises(SettingsTextError) as info:
         parse_settings(text)
     assert named in str(info.value)
+
+
+def test_a_regression_preset_and_features_are_shared_too():
+    shared = parse_settings(format_settings(TrainConfig(features=("x1sq",)), PresetChoice("multigauss", 200, 0.1)))
+    assert shared.preset == PresetChoice("multigauss", 200, 0.1) and shared.config.features == ("x1sq",)
+    assert parse_settings("pg1,preset=xor").config.features == ("x1", "x2")  # a text from before features
