@@ -15,6 +15,7 @@ import numpy as np
 from ..nn import StepTrace
 from .config import TrainConfig
 from .confusion import confusion
+from .fit import FitFrame, fit_frame
 from .insight import display_scale, feature_maps, hidden_space, neuron_maps
 from .live import LiveRun
 from .palette import class_image, value_scale, value_shade
@@ -231,6 +232,7 @@ class Frame:
     health: HealthFrame | None = None
     hidden: HiddenFrame | None = None
     confusion: ConfusionFrame | None = None
+    fit: FitFrame | None = None  # instead of ``confusion`` for a regression
     trace: TraceFrame | None = None
     runs: tuple[RunRecord, ...] | None = None  # every kept run, when the list changed
     landscape: LandscapeFrame | None = None  # the Loss landscape panel's, while it is open
@@ -285,15 +287,16 @@ class FrameBuilder:
         )
         runs = live.take_runs()
         self.seq += 1
-        network = health = hidden = confusion = trace = None
+        network = health = hidden = confusion = fit = trace = None
         v = live.views
         if (v.network or v.health or v.hidden is not None or v.confusion or v.trace) and (
             not busy or now - self._insight_done >= INSIGHT_INTERVAL
         ):
             self._insight_done = now
             network, health, hidden = self._insight(live, metrics)
-            if v.confusion:
+            if v.confusion:  # a matrix for classes, predicted against true values for a regression
                 confusion = confusion_frame(live.run_id, trainer)
+                fit = fit_frame(live.run_id, trainer)
             if v.trace:
                 trace = trace_frame(live)
         return Frame(
@@ -305,6 +308,7 @@ class FrameBuilder:
             health=health,
             hidden=hidden,
             confusion=confusion,
+            fit=fit,
             trace=trace,
             runs=runs,
             landscape=landscape_frame(live, busy),

@@ -5,12 +5,17 @@ its share of the row, an extra column each class's recall and an extra row each 
 a cell rings that cell's points on the canvas and dims the others (clicking it again, or anything else,
 clears it). A check box floating on the canvas marks every misclassified point with a cross, with the panel
 open or closed. All figures come from the frame's ``ConfusionFrame``; nothing here predicts anything.
+
+For a regression the panel shows predicted against true values instead (``FitFrame``): train and test
+points, the line where they would be equal, RMSE and R² for each split.
 """
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
+import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -18,6 +23,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QHeaderView,
     QLabel,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -25,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..training.confusion import accuracy, precision_recall, row_shares
+from ..training.fit import FitFrame
 from ..training.frame import ConfusionFrame
 from ..training.palette import CLASS_COLORS, CLASS_NAMES
 
@@ -47,7 +54,15 @@ class ConfusionView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("confusionView")
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.pages = QStackedWidget()
+        outer.addWidget(self.pages)
+        matrices = QWidget()
+        self.pages.addWidget(matrices)
+        self.fit = FitPlot()
+        self.pages.addWidget(self.fit)
+        layout = QVBoxLayout(matrices)
         self.tables: dict[str, QTableWidget] = {}
         self.titles: dict[str, QLabel] = {}
         self.chosen: tuple[str, int, int] | None = None
@@ -88,7 +103,15 @@ class ConfusionView(QWidget):
         if self.chosen is not None:
             self.choose(*self.chosen)
 
+    def update_fit(self, frame: FitFrame) -> None:
+        """A regression: predicted against true values instead of the matrices."""
+        self.clear_choice()
+        self.frame = None
+        self.pages.setCurrentWidget(self.fit)
+        self.fit.update_from(frame)
+
     def update_from(self, frame: ConfusionFrame) -> None:
+        self.pages.setCurrentIndex(0)
         if self.frame is not None and self.frame.n_classes != frame.n_classes:
             self.clear_choice()
         self.frame = frame
@@ -138,6 +161,53 @@ class ConfusionView(QWidget):
                     item.setBackground(QBrush())
 
 
+class FitPlot(QWidget):
+    """Predicted (up) against true value (across) for every point, train filled and test outlined, with the
+    line where they are equal, and each split's RMSE and R² above."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("fitPlot")
+        layout = QVBoxLayout(self)
+        self.figures = QLabel("")
+        self.figures.setObjectName("fitFigures")
+        self.figures.setWordWrap(True)
+        layout.addWidget(self.figures)
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.setLabel("bottom", "true value")
+        self.plot.setLabel("left", "predicted")
+        self.plot.setAspectLocked(True)
+        self.plot.addLegend(offset=(10, 10))
+        self.ideal = self.plot.plot(pen=pg.mkPen((120, 120, 120), width=1, style=Qt.PenStyle.DashLine))
+        self.train = pg.ScatterPlotItem(size=5, pen=None, brush=pg.mkBrush(0, 114, 178, 150), name="train")
+        self.test = pg.ScatterPlotItem(size=6, pen=pg.mkPen(40, 40, 40), brush=pg.mkBrush(0, 0, 0, 0), name="test")
+        self.plot.addItem(self.train)
+        self.plot.addItem(self.test)
+        note = QLabel("On the dashed line the network predicts each point's value exactly.")
+        note.setWordWrap(True)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(note)
+        self.frame: FitFrame | None = None
+
+    def update_from(self, frame: FitFrame) -> None:
+        self.frame = frame
+        test = frame.is_test
+        self.train.setData(frame.values[~test], frame.predicted[~test])
+        self.test.setData(frame.values[test], frame.predicted[test])
+        finite = np.concatenate([frame.values, frame.predicted[np.isfinite(frame.predicted)]])
+        if finite.size:
+            lo, hi = float(finite.min()), float(finite.max())
+            self.ideal.setData([lo, hi], [lo, hi])
+        self.figures.setText(
+            f"Train: {int((~test).sum()):,} points, RMSE {_figure(frame.train_rmse)}, R² {_figure(frame.train_r2)}\n"
+            f"Test: {int(test.sum()):,} points, RMSE {_figure(frame.test_rmse)}, R² {_figure(frame.test_r2)}"
+        )
+
+
+def _figure(x: float) -> str:
+    return "–" if not math.isfinite(x) else f"{x:.4g}"
+
+
 class ConfusionMarks(QObject):
     """Keeps the canvas's rings (the chosen cell) and crosses (the toggle) in step with the newest frame."""
 
@@ -171,7 +241,14 @@ class ConfusionMarks(QObject):
         self.redraw()
 
     def update_from(self, frame: ConfusionFrame) -> None:
+        self.toggle.setEnabled(True)
         self.view.update_from(frame)
+        self.redraw()
+
+    def update_fit(self, frame: FitFrame) -> None:
+        """A regression: no classes to get wrong, so no crosses (the toggle waits for classes again)."""
+        self.toggle.setEnabled(False)
+        self.view.update_fit(frame)
         self.redraw()
 
     def redraw(self) -> None:

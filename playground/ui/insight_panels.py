@@ -228,6 +228,8 @@ class InsightPanels(QObject):
             self.runs.set_runs(frame.runs)
         if frame.confusion is not None:
             self.marks.update_from(frame.confusion)  # a few small tables and two overlays: drawn at once
+        if frame.fit is not None:
+            self.marks.update_fit(frame.fit)  # a regression: predicted against true values
         self.step.set_running(frame.status.running)
         self.rewind.update_from(frame.status)  # the timeline's end follows the run, open or not
         if frame.trace is not None:

@@ -68,3 +68,36 @@ def test_frames_carry_the_matrices_only_when_asked(preset):
                 side_y = t.y_train if split == "train" else t.y_test
                 np.testing.assert_array_equal(X, side_X[(side_y == i) & (side_pred == j)])
     np.testing.assert_array_equal(c.misclassified().sum(), c.train.sum() + c.test.sum() - np.trace(c.train + c.test))
+
+
+def test_fit_figures_are_rmse_and_r2():
+    from playground.training.fit import fit_figures
+
+    rmse, r2 = fit_figures([1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0, 6.0])
+    assert rmse == pytest.approx(1.0) and r2 == pytest.approx(1 - 4 / 5)
+    assert np.isnan(fit_figures([2.0, 2.0], [1.0, 3.0])[1])  # true values that do not vary: nothing to explain
+    assert np.isnan(fit_figures([], [])[0])
+
+
+def test_a_regression_frame_carries_predicted_against_true_values_matching_the_metrics():
+    from playground.training.trainer import Trainer
+
+    live = LiveRun(make_preset("multigauss", 200, 0.0, seed=0), TrainConfig(hidden=(6,), learning_rate=0.05))
+    live.handle(Views(confusion=True))
+    live.handle(Play())
+    for _ in range(40):
+        live.advance()
+    live.handle(Pause())
+    frame = FrameBuilder().build(live)
+    fit, trainer = frame.fit, live.trainer
+    assert frame.confusion is None and fit is not None and fit.epoch == trainer.epoch == 40
+    np.testing.assert_array_equal(fit.values, trainer.dataset.y)
+    np.testing.assert_array_equal(fit.is_test, trainer.test_mask)
+    net = trainer.net
+    np.testing.assert_array_equal(fit.predicted[~fit.is_test], net.head.predict(net.logits(trainer.X_train)))
+    m = Trainer(trainer.dataset, trainer.config, state=trainer.state()).evaluate()
+    assert fit.train_rmse == pytest.approx(m.train_rmse, rel=1e-4) and fit.test_r2 == pytest.approx(m.test_r2, abs=1e-4)
+    classes = LiveRun(make_preset("xor", 50, 0.0, seed=0), TrainConfig(hidden=(3,)))
+    classes.handle(Views(confusion=True))
+    built = FrameBuilder().build(classes)
+    assert built.fit is None and built.confusion is not None

@@ -135,3 +135,25 @@ def test_a_pasted_regression_with_features_exports_a_script_that_predicts_like_t
     X = np.random.default_rng(0).uniform(-6, 6, (20, 2))
     predict = runpy.run_path(str(script))["predict"]
     np.testing.assert_allclose(predict(X), trainer.net.forward(trainer.inputs(X)), rtol=1e-5, atol=1e-6)
+
+
+def test_the_confusion_panel_shows_predicted_against_true_values_for_a_regression(qtbot):
+    w = _window(qtbot, make_preset("plane", 120, 0.0, seed=0))
+    try:
+        dock = w.insight.docks["confusion"]
+        dock.toggleViewAction().trigger()
+        qtbot.waitUntil(dock.isVisible, timeout=3000)
+        for _ in range(5):
+            w.buttons.step.click()
+        qtbot.waitUntil(lambda: w.presenter.drawn is not None and w.presenter.drawn.fit is not None, timeout=5000)
+        qtbot.waitUntil(lambda: w.insight.confusion.fit.frame is w.presenter.drawn.fit, timeout=5000)
+        view, fit = w.insight.confusion, w.presenter.drawn.fit
+        assert view.pages.currentWidget() is view.fit  # the scatter, not the matrices
+        xs, ys = view.fit.test.getData()
+        np.testing.assert_array_equal(xs, fit.values[fit.is_test])
+        np.testing.assert_array_equal(ys, fit.predicted[fit.is_test])
+        text = view.fit.figures.text()
+        assert f"RMSE {fit.train_rmse:.4g}" in text and f"R² {fit.test_r2:.4g}" in text
+        assert not w.insight.marks.toggle.isEnabled()  # no classes to get wrong
+    finally:
+        w.shutdown()
