@@ -68,8 +68,8 @@ def headless_rate(dataset, config, seconds: float) -> float:
 
 def headless_like_training(seconds: float) -> float:
     """``headless_rate`` of the XOR run in a fresh process with the BLAS threads the window's training
-    process gets (``training_thread.blas_threads``): the same arithmetic, without a window."""
-    from playground.ui.training_thread import BLAS_THREAD_VARIABLES, blas_threads
+    process gets (``training.launch.blas_threads``): the same arithmetic, without a window."""
+    from playground.training.launch import BLAS_THREAD_VARIABLES, blas_threads
 
     env = dict(os.environ, **dict.fromkeys(BLAS_THREAD_VARIABLES, str(blas_threads())))
     code = (

@@ -452,6 +452,9 @@ def gui_main(argv: list[str]) -> int:
         print(f"playground: {problem}", file=sys.stderr)
         return 1
     _release_console()
+    from .training.launch import warm_up
+
+    warm_up()  # the training processes' server imports NumPy and the engine while Qt loads here
     from .ui.app import run
 
     return run(args.file, quit_after=args.quit_after, settings=args.settings)

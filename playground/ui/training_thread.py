@@ -5,18 +5,12 @@ mouse, plots) never waits for the GIL behind an epoch; ``TrainingRelay`` turns t
 Qt signals. Everything that talks to training goes through this object (the window, the session
 controller, the insight panels), so none of them needs the window, the pipe or the process.
 
-Children are forked from a ``forkserver`` that has already imported NumPy and the engine (a new run
-starts in tens of milliseconds, and no child inherits Qt's threads); where there is none, ``spawn``.
+Children are forked from a ``forkserver`` that has already imported NumPy and the engine (see
+``training.launch``).
 """
 
 from __future__ import annotations
 
-import contextlib
-import importlib.util
-import multiprocessing
-import os
-import sys
-import types
 from dataclasses import replace
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
@@ -36,61 +30,13 @@ from ..training.commands import (
     Stop,
     Views,
 )
+from ..training.launch import main_module_left_alone, process_context
 from ..training.live import SavedState
 from ..training.process import Drawn, serve
 from .gui_gc import collect_on_gui_thread
 from .worker import TrainingRelay
 
 STOP_WAIT_MS = 10_000  # how long a stop waits for the child's final state before ending it by force
-
-_context = None
-
-
-def process_context():
-    """The multiprocessing context training processes start from (created once)."""
-    global _context
-    if _context is None:
-        methods = multiprocessing.get_all_start_methods()
-        if "forkserver" in methods:
-            _context = multiprocessing.get_context("forkserver")
-            _context.set_forkserver_preload(["playground.training.process"])
-        else:
-            _context = multiprocessing.get_context("spawn")
-    return _context
-
-
-# The BLAS library's threads: its default (one per core, spinning between calls) takes the core the window
-# paints on, and at playground sizes buys nothing. The forkserver reads these when it imports NumPy.
-BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-
-
-def blas_threads() -> int:
-    """Threads for the training process's BLAS: all cores but two (the window's and training's own), >= 1."""
-    return max(1, (os.cpu_count() or 1) - 2)
-
-
-@contextlib.contextmanager
-def _main_module_left_alone():
-    """``multiprocessing`` runs the parent's main *script* again in every child (as ``__mp_main__``), so a
-    script that opens the window without an ``if __name__ == "__main__"`` guard would open another one in
-    the training process. The child needs nothing from it: while one starts, present an empty module of
-    the engine's (``training.child_main``) as the main module, which the child imports instead."""
-    main = sys.modules.get("__main__")
-    saved_env = {name: os.environ.get(name) for name in BLAS_THREAD_VARIABLES}
-    os.environ.update(dict.fromkeys(BLAS_THREAD_VARIABLES, str(blas_threads())))
-    stand_in = types.ModuleType("__main__")
-    stand_in.__spec__ = importlib.util.find_spec("playground.training.child_main")
-    sys.modules["__main__"] = stand_in
-    try:
-        yield
-    finally:
-        if main is not None:
-            sys.modules["__main__"] = main
-        for name, value in saved_env.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 class _Child:
@@ -111,7 +57,7 @@ class _Child:
         self.relay.finished.connect(self.thread.quit)
 
     def start(self) -> None:
-        with _main_module_left_alone():
+        with main_module_left_alone():
             self.process.start()
         self._child_conn.close()  # the child's end lives in the child now: its death closes the pipe
         self.thread.start()
