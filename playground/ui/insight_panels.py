@@ -36,6 +36,8 @@ from .training_thread import TrainingThread
 READOUT_HINT = "Hover a neuron or a link to read it; click a neuron to map it on the canvas."
 
 
+DOCK_WIDTH = 420  # the panels' side, at most, when the window is wide enough (a third of it otherwise)
+
 class InsightPanels(QObject):
     def __init__(self, window: QMainWindow, thread: TrainingThread, state: StateModel, notify, canvas, timeline):
         """``notify(text)`` shows a short message; the canvas says what it shows (``set_caption``) and
@@ -127,7 +129,18 @@ class InsightPanels(QObject):
     def show_all(self) -> None:
         for dock in self.docks.values():
             dock.show()
+        self.fit_width()
         self.send_views()
+
+    def fit_width(self) -> None:
+        """Give the panels' side about a third of the window (at least what the widest panel needs), so the
+        canvas keeps the rest: left alone, Qt hands the docks whatever the central widget does not claim."""
+        window = self.parent()
+        shown = [dock for dock in self.docks.values() if dock.isVisible() and not dock.isFloating()]
+        if shown:
+            need = max(dock.minimumSizeHint().width() for dock in shown)
+            width = max(need, min(DOCK_WIDTH, window.width() * 3 // 10))
+            window.resizeDocks(shown[:1], [width], Qt.Orientation.Horizontal)
 
     @Slot()
     def send_views(self, *_) -> None:
@@ -186,6 +199,7 @@ class InsightPanels(QObject):
             window.resizeDocks([network, dock], [height * 2 // 5, height * 3 // 5], Qt.Orientation.Vertical)
         network.raise_()
         dock.raise_()
+        self.fit_width()
         self.send_views()
         where = f"this {class_name(label)} point" if label is not None else "this spot (target: its predicted class)"
         self.notify(f"Step through: tracing one training step on {where}.")
