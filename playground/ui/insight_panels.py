@@ -38,6 +38,7 @@ READOUT_HINT = "Hover a neuron or a link to read it; click a neuron to map it on
 
 DOCK_WIDTH = 420  # the panels' side, at most, when the window is wide enough (a third of it otherwise)
 
+
 class InsightPanels(QObject):
     def __init__(self, window: QMainWindow, thread: TrainingThread, state: StateModel, notify, canvas, timeline):
         """``notify(text)`` shows a short message; the canvas says what it shows (``set_caption``) and

@@ -67,6 +67,7 @@ class LossPlot(pg.PlotWidget):
         # both axes and their text, which costs more than the rest of the window's drawing together.
         self._last_redraw = 0.0
         self._stale = False
+        self.scale = 1.0  # from the engine's loss to what the curves show (see set_quantity)
         self.train = LossHistory()
         self.test = LossHistory()
         self.train_curve = self.plot(pen=pg.mkPen((0, 114, 178), width=2), name="train")
@@ -84,9 +85,11 @@ class LossPlot(pg.PlotWidget):
         self.scene().sigMouseMoved.connect(self._hover)
 
     def set_quantity(self, regression: bool) -> None:
-        """Name what the curves are: the cross-entropy loss, or for a regression half the mean squared error
-        (the engine's loss for a linear output, as TensorFlow Playground's: ½·mean (a − y)²)."""
-        label = "½·MSE (½ mean squared error)" if regression else "loss"
+        """What the curves show: the loss, or for a regression the mean squared error. The engine's loss for
+        a linear output is half of it (½·mean (a − y)², as TensorFlow Playground's, so that dL/dz = a − y):
+        its values are doubled on the way in. Call before the frame's losses are added."""
+        self.scale = 2.0 if regression else 1.0
+        label = "MSE (mean squared error)" if regression else "loss"
         if self.getAxis("left").labelText != label:
             self.setLabel("left", label)
 
@@ -129,7 +132,7 @@ class LossPlot(pg.PlotWidget):
             hist.clear()
             if name in history:
                 epochs, values = history[name]
-                hist.extend(epochs, values)
+                hist.extend(epochs, np.asarray(values, dtype=np.float64) * self.scale)
         self._stale = True
 
     def redraw_if_stale(self, min_interval: float) -> bool:
@@ -143,9 +146,9 @@ class LossPlot(pg.PlotWidget):
         self._stale = True
 
     def add(self, epochs, train_losses, test_epoch=None, test_loss=None) -> None:
-        self.train.extend(epochs, train_losses)
+        self.train.extend(epochs, np.asarray(train_losses, dtype=np.float64) * self.scale)
         if test_epoch is not None and test_loss is not None and np.isfinite(test_loss):
-            self.test.extend([test_epoch], [test_loss])
+            self.test.extend([test_epoch], [test_loss * self.scale])
 
     def redraw(self, min_interval: float = 0.0) -> bool:
         """Show the history; with ``min_interval`` (seconds), skip if the last redraw was more recent.

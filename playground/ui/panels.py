@@ -250,7 +250,7 @@ class ProgressPanel(QGroupBox):
         self.accuracy = QLabel("–")
         self.accuracy.setObjectName("accuracyLabel")
         self.figure_name = QLabel("Accuracy train / test")  # "RMSE train / test, R²" for a regression
-        self.loss_name = QLabel("Loss train / test")  # names the half mean squared error for a regression
+        self.loss_name = QLabel("Loss train / test")  # "MSE train / test" for a regression
         rows = [
             ("Epoch", self.epoch),
             ("Epochs/s", self.rate),
@@ -269,8 +269,10 @@ class ProgressPanel(QGroupBox):
             self.loss.setText("–")
             self.accuracy.setText("–")
         else:
-            self.loss.setText(f"{fmt_loss(m.train_loss)} / {fmt_loss(m.test_loss)}")
-            self.loss_name.setText("½·MSE train / test" if m.is_regression else "Loss train / test")
+            # A regression's loss is half the mean squared error (see loss_plot.set_quantity): show the MSE.
+            scale = 2.0 if m.is_regression else 1.0
+            self.loss.setText(f"{fmt_loss(scale * m.train_loss)} / {fmt_loss(scale * m.test_loss)}")
+            self.loss_name.setText("MSE train / test" if m.is_regression else "Loss train / test")
             if m.is_regression:
                 self.figure_name.setText("RMSE train / test, R²")
                 r2 = f"{m.test_r2:.3f}" if math.isfinite(m.test_r2) else "–"

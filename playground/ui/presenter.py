@@ -63,6 +63,7 @@ class FramePresenter(QObject):
         self.frames_drawn += 1
         self.thread.acknowledge(frame.seq)  # lets the worker send the next one
         status = frame.status
+        self.loss_plot.set_quantity(status.output_text.startswith("linear"))  # before the losses come in
         self._add_losses(frame)
         # Training: this tick draws the boundary and the labels; the loss curve and the panels follow in the
         # next ticks. Paused: everything now.
@@ -75,7 +76,6 @@ class FramePresenter(QObject):
         if s is not None:
             self.canvas.set_surface(s.bounds, s.values, s.rgba, s.contour, self.state.view.discretize)
         self.progress.show_status(status)
-        self.loss_plot.set_quantity(status.output_text.startswith("linear"))
         self.notices.show_status(status)
         self.buttons.show_running(status.running)
         self.controls.set_output_text(status.output_text)

@@ -81,8 +81,13 @@ def test_drawn_values_are_coloured_trained_and_the_surface_spans_them(qtbot):
     assert frame.surface.values.min() >= 0 and frame.surface.values.max() <= 1 and frame.surface.contour is None
     accuracy = w.findChild(QLabel, "accuracyLabel").text()
     assert "," in accuracy and "%" not in accuracy  # RMSE train / test, R²
-    # The loss is named for what it is: half the mean squared error (the plot's axis and the readout).
-    assert "MSE" in w.loss_plot.getAxis("left").labelText and "½·MSE" in w.progress.loss_name.text()
+    # The plot and the readout show the mean squared error: twice the engine's loss (½·MSE), squared RMSE.
+    assert "MSE" in w.loss_plot.getAxis("left").labelText and w.progress.loss_name.text() == "MSE train / test"
+    m = frame.status.metrics
+    mse_train, mse_test = (float(v) for v in w.progress.loss.text().split(" / "))
+    assert mse_train == pytest.approx(m.train_rmse**2, abs=1e-4) and mse_test == pytest.approx(m.test_rmse**2, abs=1e-4)
+    epochs, shown = w.loss_plot.test.data()
+    assert shown[-1] == pytest.approx(2 * m.test_loss, rel=1e-6)
     w.shutdown()
 
 
