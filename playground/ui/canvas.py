@@ -107,18 +107,11 @@ class Canvas(pg.PlotWidget):
                 item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.train_items.append(train)
             self.test_items.append(test)
-        # Values: one item per shade and side, coloured at the bin's centre on the diverging map.
-        self.value_train_items, self.value_test_items = [], []
-        for b in range(VALUE_BINS):
-            r, g, bl = (int(c) for c in self._lut[int(round((b + 0.5) / VALUE_BINS * 255))])
-            edge = (int(r * 0.6), int(g * 0.6), int(bl * 0.6))  # a darker rim: pale values stay visible
-            train = InertScatter(size=8, brush=pg.mkBrush(r, g, bl), pen=pg.mkPen(edge, width=1))
-            test = InertScatter(size=8, brush=pg.mkBrush(r, g, bl), pen=pg.mkPen((20, 20, 20), width=1.6))
-            for item in (train, test):
-                self.addItem(item)
-                item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-            self.value_train_items.append(train)
-            self.value_test_items.append(test)
+        # Values: one item per shade and side, made the first time the data are values (a window of classes
+        # never pays for them).
+        self.value_train_items: list = []
+        self.value_test_items: list = []
+        self._marker_size = 8
         self.value_scale: float | None = None  # the colour scale's half-width while the data are values
         self._last_surface = None
         self._shown = None  # (X, y, test_mask, show_test) last drawn, for incremental updates
@@ -175,7 +168,22 @@ class Canvas(pg.PlotWidget):
         if caption is not None and caption.isVisibleTo(self):
             self.set_caption(self.caption.text())
 
+    def _make_value_items(self) -> None:
+        """One item per shade and side, coloured at the bin's centre on the diverging map."""
+        for b in range(VALUE_BINS):
+            r, g, bl = (int(c) for c in self._lut[int(round((b + 0.5) / VALUE_BINS * 255))])
+            edge = (int(r * 0.6), int(g * 0.6), int(bl * 0.6))  # a darker rim: pale values stay visible
+            size = self._marker_size
+            train = InertScatter(size=size, brush=pg.mkBrush(r, g, bl), pen=pg.mkPen(edge, width=1))
+            test = InertScatter(size=size, brush=pg.mkBrush(r, g, bl), pen=pg.mkPen((20, 20, 20), width=1.6))
+            for item in (train, test):
+                self.addItem(item)
+                item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            self.value_train_items.append(train)
+            self.value_test_items.append(test)
+
     def set_marker_size(self, size: int) -> None:
+        self._marker_size = size
         for item in (*self.train_items, *self.test_items, *self.value_train_items, *self.value_test_items):
             item.setSize(size)
 
@@ -266,6 +274,8 @@ class Canvas(pg.PlotWidget):
         """Show classes (``scale`` None) or values on the scale +-``scale``: empty the other kind's items and
         label the colour bar (P(class 1), or the value) accordingly."""
         self.value_scale = scale
+        if scale is not None and not self.value_train_items:
+            self._make_value_items()
         classes, values = (self.train_items, self.test_items), (self.value_train_items, self.value_test_items)
         for items in classes if scale is not None else values:
             for item in items:

@@ -60,8 +60,7 @@ class ConfusionView(QWidget):
         outer.addWidget(self.pages)
         matrices = QWidget()
         self.pages.addWidget(matrices)
-        self.fit = FitPlot()
-        self.pages.addWidget(self.fit)
+        self.fit: FitPlot | None = None  # made with the first regression frame (most sessions never need it)
         layout = QVBoxLayout(matrices)
         self.tables: dict[str, QTableWidget] = {}
         self.titles: dict[str, QLabel] = {}
@@ -107,6 +106,9 @@ class ConfusionView(QWidget):
         """A regression: predicted against true values instead of the matrices."""
         self.clear_choice()
         self.frame = None
+        if self.fit is None:
+            self.fit = FitPlot()
+            self.pages.addWidget(self.fit)
         self.pages.setCurrentWidget(self.fit)
         self.fit.update_from(frame)
 

@@ -151,7 +151,10 @@ def test_the_confusion_panel_shows_predicted_against_true_values_for_a_regressio
         for _ in range(5):
             w.buttons.step.click()
         qtbot.waitUntil(lambda: w.presenter.drawn is not None and w.presenter.drawn.fit is not None, timeout=5000)
-        qtbot.waitUntil(lambda: w.insight.confusion.fit.frame is w.presenter.drawn.fit, timeout=5000)
+        qtbot.waitUntil(
+            lambda: w.insight.confusion.fit is not None and w.insight.confusion.fit.frame is w.presenter.drawn.fit,
+            timeout=5000,
+        )
         view, fit = w.insight.confusion, w.presenter.drawn.fit
         assert view.pages.currentWidget() is view.fit  # the scatter, not the matrices
         xs, ys = view.fit.test.getData()
