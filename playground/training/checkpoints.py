@@ -23,6 +23,7 @@ PER_OCTAVE = 4
 RING = 64
 MAX_BYTES = 64 * 2**20  # both stores together, at most
 SAVE_BYTES = 4 * 2**20  # of them, what a session file keeps (it is rewritten on every autosave)
+SAVE_COUNT = 400  # and at most this many snapshots (a session may hold 1,000: reopened and saved, it stays bounded)
 
 
 def ring_stride(epoch: int, ring: int = RING) -> int:
@@ -75,6 +76,8 @@ class Checkpoints:
         wants_log = is_log_epoch(epoch) and len(self.log) < budget - ring
         if self.log and self.log[-1].epoch >= epoch or self.recent and self.recent[-1].epoch >= epoch:
             return  # not a later epoch (a restored run): keep what is there
+        if not all(np.isfinite(b).all() for b in blocks):
+            return  # a diverging step's weights: nothing to go back to (and a session could not hold them)
         snapshot = Checkpoint(int(epoch), tuple(np.array(b, copy=True) for b in blocks))
         if wants_log:
             self.log.append(snapshot)
@@ -98,7 +101,7 @@ class Checkpoints:
         """The snapshots a session keeps, oldest first: all of them if they fit in ``max_bytes``, else as many
         as fit, spread evenly over the run (the first and the latest always)."""
         kept = sorted({c.epoch: c for c in (*self.log, *self.recent)}.values(), key=lambda c: c.epoch)
-        room = max_bytes // max(self._snapshot_bytes, 1)
+        room = min(max_bytes // max(self._snapshot_bytes, 1), SAVE_COUNT)
         if len(kept) <= room:
             return tuple(kept)
         if room < 2:
@@ -108,11 +111,20 @@ class Checkpoints:
 
     def restore(self, saved, blocks) -> None:
         """Keep ``saved`` snapshots (from a session, oldest first) after the current network's (``blocks``):
-        those that do not fit its shape are left out."""
+        those that do not fit its shape are left out. Each goes where ``record`` would have put it (the
+        log-spaced epochs to the log, the others to the bounded ring), so reopening and saving again and again
+        never makes the store grow."""
         shapes = [np.shape(b) for b in blocks]
         self.clear()
         self._snapshot_bytes = sum(b.nbytes for b in blocks)
+        budget = max(self.max_bytes // max(self._snapshot_bytes, 1), 2)
+        ring = max(1, min(self.ring_size, budget // 2))
         for c in sorted(saved, key=lambda c: c.epoch):
             if [np.shape(b) for b in c.blocks] == shapes:
                 snapshot = Checkpoint(int(c.epoch), tuple(np.array(b, dtype=blocks[0].dtype) for b in c.blocks))
-                self.log.append(snapshot)
+                if is_log_epoch(snapshot.epoch) and len(self.log) < budget - ring:
+                    self.log.append(snapshot)
+                else:
+                    self.recent.append(snapshot)
+                    while len(self.recent) > ring:
+                        self.recent.popleft()

@@ -396,14 +396,15 @@ class LiveRun:
         net = self.trainer.net
         x = self.trainer.inputs(np.array([self.trace_point]))[0]  # the network's input: the point's features
         label, guessed = self.trace_label, False
+        # A label of the other kind was picked before the data changed between classes and values: none now.
         if net.output_name == "linear":  # a regression: the target is the point's value, or the prediction
-            if label is None:
+            if label is None or isinstance(label, int):
                 with np.errstate(all="ignore"):
                     label, guessed = float(net.forward(x[None])[0, 0]), True
             with np.errstate(all="ignore"):
                 return trace_step(net, x, float(label)), label, guessed
         n_classes = max(int(net.layer_sizes[-1]), 2)
-        if label is None or not 0 <= label < n_classes:
+        if label is None or isinstance(label, float) or not 0 <= label < n_classes:
             with np.errstate(all="ignore"):
                 label, guessed = int(net.head.predict(net.logits(x[None]))[0]), True
         with np.errstate(all="ignore"):

@@ -45,6 +45,7 @@ class TrainingLoop:
         self.stop_event = threading.Event()
         self.interval = 1.0 / MAX_FPS
         self._drawn = 0
+        self._pending: list[RequestState] = []  # state requests found after Stop
         self.errors = 0  # internal errors survived
 
     # -- called from any thread ---------------------------------------------------------------------
@@ -77,11 +78,27 @@ class TrainingLoop:
                     self._recover(exc)
         except TrainingStopped:  # stopped during the first frame
             pass
+        self._apply_the_rest()
+
+    def _apply_the_rest(self) -> None:
+        """Commands sent before ``Stop`` but not yet applied (a session opened just before quitting) still
+        count: apply them, so the final state is what the window last asked for. State requests wait for
+        ``pending_requests``; training commands only change settings now, nothing trains."""
+        self.live.trainer.should_stop = None
+        while not self.commands.empty():
+            cmd = self.commands.get_nowait()
+            if isinstance(cmd, RequestState):
+                self._pending.append(cmd)
+            elif not isinstance(cmd, Stop):
+                try:
+                    self.live.handle(cmd)
+                except Exception:  # the final state must still be taken: this command is lost, and said so
+                    traceback.print_exc()
 
     def pending_requests(self) -> list[RequestState]:
         """Once the loop has stopped: the state requests it never answered (saves asked for just before
         quitting), for the caller to answer from the final state."""
-        pending = []
+        pending, self._pending = self._pending, []
         while not self.commands.empty():
             cmd = self.commands.get_nowait()
             if isinstance(cmd, RequestState):

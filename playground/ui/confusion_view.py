@@ -193,13 +193,16 @@ class FitPlot(QWidget):
 
     def update_from(self, frame: FitFrame) -> None:
         self.frame = frame
-        test = frame.is_test
-        self.train.setData(frame.values[~test], frame.predicted[~test])
-        self.test.setData(frame.values[test], frame.predicted[test])
-        finite = np.concatenate([frame.values, frame.predicted[np.isfinite(frame.predicted)]])
-        if finite.size:
-            lo, hi = float(finite.min()), float(finite.max())
-            self.ideal.setData([lo, hi], [lo, hi])
+        # A diverged network predicts NaN or huge values: the points that can be drawn are drawn, and the view
+        # stays on the true values' range (a little more), so one wild prediction cannot flatten the plot.
+        ok, test = np.isfinite(frame.predicted), frame.is_test
+        for item, side in ((self.train, ~frame.is_test & ok), (self.test, frame.is_test & ok)):
+            item.setData(frame.values[side], frame.predicted[side])
+        if frame.values.size:
+            lo, hi = float(frame.values.min()), float(frame.values.max())
+            pad = 0.1 * (hi - lo or 1.0)
+            self.ideal.setData([lo - pad, hi + pad], [lo - pad, hi + pad])
+            self.plot.setRange(xRange=(lo - pad, hi + pad), yRange=(lo - pad, hi + pad), padding=0)
         self.figures.setText(
             f"Train: {int((~test).sum()):,} points, RMSE {_figure(frame.train_rmse)}, R² {_figure(frame.train_r2)}\n"
             f"Test: {int(test.sum()):,} points, RMSE {_figure(frame.test_rmse)}, R² {_figure(frame.test_r2)}"

@@ -202,7 +202,12 @@ class InsightPanels(QObject):
         dock.raise_()
         self.fit_width()
         self.send_views()
-        where = f"this {class_name(label)} point" if label is not None else "this spot (target: its predicted class)"
+        if label is None:
+            where = "this spot (target: what the network predicts there)"
+        elif isinstance(label, float):  # a regression: the point's value
+            where = f"this point of value {label:+.3g}"
+        else:
+            where = f"this {class_name(label)} point"
         self.notify(f"Step through: tracing one training step on {where}.")
 
     @Slot(object)

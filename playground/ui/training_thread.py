@@ -11,6 +11,7 @@ Children are forked from a ``forkserver`` that has already imported NumPy and th
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
@@ -36,6 +37,8 @@ from ..training.process import Drawn, serve
 from .gui_gc import collect_on_gui_thread
 from .worker import TrainingRelay
 
+MAX_RESTARTS = 3  # restarts within RESTART_WINDOW_S before training is given up in this window
+RESTART_WINDOW_S = 60.0
 STOP_WAIT_MS = 10_000  # how long a stop waits for the child's final state before ending it by force
 
 
@@ -109,7 +112,8 @@ class TrainingThread(QObject):
         self._bounds = bounds
         self._standing: dict[type, tuple[int, object]] = {}  # kind -> (number sent, latest command), in order
         self._sent = 0  # commands sent so far
-        self._asked: list[int] = []  # the number of each state request still unanswered, oldest first
+        self._asked: list[tuple[int, RequestState]] = []  # state requests still unanswered (number, request)
+        self._restarted_at: list[float] = []  # when the recent restarts happened
         self._last_state: SavedState | None = None
         self._last_state_sent = 0  # what the last state reflects: every command numbered up to this
         self._errors = 0
@@ -131,7 +135,9 @@ class TrainingThread(QObject):
 
     @property
     def alive(self) -> bool:
-        return self._child is not None
+        """Not stopped yet (training may have been given up after repeated deaths: saves then use the last
+        state the process sent)."""
+        return not self._stopped
 
     @property
     def errors(self) -> int:
@@ -143,13 +149,20 @@ class TrainingThread(QObject):
         return self._child.process.pid if self._child is not None else None
 
     def send(self, command) -> None:
+        if self._child is None and not self._stopped and isinstance(command, RequestState):
+            # Training was given up after repeated deaths: a save still gets the last state there is.
+            if self._last_state is not None:
+                self.stateReady.emit(replace(self._last_state, purpose=command.purpose, path=command.path))
+            else:
+                self.failed.emit(f"Nothing was written to {command.path or 'the autosave'}: training had stopped.")
+            return
         if self._child is not None:
             self._sent += 1
             if isinstance(command, _STANDING):
                 self._standing.pop(type(command), None)
                 self._standing[type(command)] = (self._sent, command)
             elif isinstance(command, RequestState):
-                self._asked.append(self._sent)
+                self._asked.append((self._sent, command))
             self._child.send(command)
 
     def acknowledge(self, seq: int) -> None:
@@ -158,6 +171,7 @@ class TrainingThread(QObject):
 
     def stop(self) -> None:
         """Stop training and wait for the child's final state; safe to call twice."""
+        self._stopped = True
         child, self._child = self._child, None
         if child is not None:
             child.stop()
@@ -167,16 +181,17 @@ class TrainingThread(QObject):
             QCoreApplication.sendPostedEvents(self)
 
     _final = None
+    _stopped = False
 
     def pending_requests(self) -> list:
         """Once stopped: the state requests (saves) the training process never answered."""
-        assert self._child is None, "stop() first"
+        assert self._stopped, "stop() first"
         return list(self._final.pending) if self._final is not None else []
 
     def final_state(self) -> SavedState | None:
         """The trainer's state once stopped (for the save on quit): the child's last word, or if it died
         without one, the last state it sent; None if there is none (the last autosave then stands)."""
-        assert self._child is None, "stop() first: the trainer belongs to the running process"
+        assert self._stopped, "stop() first: the trainer belongs to the running process"
         if self._final is not None:
             return self._final.saved
         if self._last_state is not None:
@@ -192,7 +207,7 @@ class TrainingThread(QObject):
     @Slot(object)
     def _state(self, saved: SavedState) -> None:
         self._last_state = saved
-        self._last_state_sent = self._asked.pop(0) if self._asked else self._sent
+        self._last_state_sent = self._asked.pop(0)[0] if self._asked else self._sent
         self.stateReady.emit(saved)
 
     @Slot(str)
@@ -209,22 +224,48 @@ class TrainingThread(QObject):
         old.thread.quit()  # the relay has returned; its event loop ends (we wait, so it cannot ask)
         old.thread.wait()
         old.process.join(1)
+        if old.process.exitcode is None:  # closed its pipe but lingers: end it
+            old.process.kill()
+            old.process.join()
         old.conn.close()
         exitcode = old.process.exitcode
-        self._asked.clear()  # requests the dead process never answered are lost with it
+        how = f"exit code {exitcode}" if exitcode is not None and exitcode >= 0 else f"signal {-(exitcode or 0)}"
+        unanswered = [request for _, request in self._asked]  # saves the dead process never answered
+        self._asked.clear()
         self._errors += 1
+        now = time.monotonic()
+        self._restarted_at = [t for t in self._restarted_at if now - t < RESTART_WINDOW_S] + [now]
+        if len(self._restarted_at) > MAX_RESTARTS:  # it dies again and again: stop trying, and say so
+            self._child = None
+            self.failed.emit(
+                f"The training process stopped unexpectedly ({how}), {len(self._restarted_at)} times in a minute. "
+                "Training is off in this window: save the session (File → Save) and restart the app."
+            )
+            return
         self.restarts += 1
         saved = self._last_state
-        dataset, config, bounds = self._start_args
-        self._child = self._new_child(dataset, config, bounds)
-        self._child.start()
+        if saved is not None:  # the new process starts from the saved weights, then gets the rest of it
+            start = (saved.dataset, saved.config, self._bounds, saved.state)
+        else:
+            start = (*self._start_args, None)
+        try:
+            self._child = self._new_child(*start)
+            self._child.start()
+        except Exception as exc:  # noqa: BLE001 - e.g. no memory to fork right after an out-of-memory kill
+            self._child = None
+            self.failed.emit(
+                f"The training process stopped unexpectedly ({how}) and a new one could not start "
+                f"({type(exc).__name__}: {exc}). Save the session (File → Save) and restart the app."
+            )
+            return
         if saved is not None:
             state = (saved.dataset, saved.config, saved.state, saved.history, tuple(saved.runs), saved.checkpoints)
             self._child.send(Load(*state))
         for sent, command in self._standing.values():  # then the view, and what the window asked for since
             if isinstance(command, _VIEWS) or sent > self._last_state_sent or saved is None:
                 self._child.send(command)
-        how = f"exit code {exitcode}" if exitcode is not None and exitcode >= 0 else f"signal {-(exitcode or 0)}"
+        for request in unanswered:  # asked of the old process: the new one answers
+            self.send(request)
         since = f"from epoch {saved.state.epoch:,}, its last saved state" if saved is not None else "afresh"
         self.failed.emit(
             f"The training process stopped unexpectedly ({how}). A new one goes on {since}; your data and "

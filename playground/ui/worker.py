@@ -7,6 +7,8 @@ connects the signals to bound slots of GUI-thread objects, so they are delivered
 
 from __future__ import annotations
 
+import traceback
+
 from PySide6.QtCore import QObject, Signal, Slot
 
 from ..training.process import Final
@@ -35,6 +37,9 @@ class TrainingRelay(QObject):
                     if not self.stopping:
                         self.died.emit()
                     return
+                except Exception:  # a message that would not unpickle: a bug, reported, never the end
+                    traceback.print_exc()
+                    continue
                 if kind == "frame":
                     self.frame.emit(payload)
                 elif kind == "state":

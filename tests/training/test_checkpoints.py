@@ -116,3 +116,29 @@ def test_a_session_keeps_a_bounded_spread_of_snapshots_and_restores_them_onto_th
     other_shape = Checkpoints()
     other_shape.restore(few, [np.zeros((3, 8), np.float32)])
     assert other_shape.epochs() == []  # another network's weights are left out
+
+
+def test_reopening_and_saving_again_and_again_never_grows_the_saved_timeline():
+    from playground.training.checkpoints import SAVE_COUNT
+
+    block = np.zeros((9, 8), np.float32)
+    saved: tuple = ()
+    epoch = 0
+    for _ in range(40):  # open the session, train 2,000 epochs, save: forty times
+        store = Checkpoints()
+        store.restore(saved, [block])
+        for _ in range(2000):
+            epoch += 1
+            block[0, 0] = epoch
+            store.record(epoch, [block])
+        saved = store.for_saving()
+        assert len(saved) <= SAVE_COUNT and len(store.log) <= 200
+    epochs = [c.epoch for c in saved]
+    assert epochs == sorted(epochs) and epochs[0] == 1 and epoch - epochs[-1] < ring_stride(epoch)  # all the run
+
+
+def test_a_non_finite_snapshot_is_not_kept():
+    store = Checkpoints()
+    store.record(1, [np.ones((3, 2), np.float32)])
+    store.record(2, [np.full((3, 2), np.nan, np.float32)])
+    assert store.epochs() == [1]

@@ -123,3 +123,19 @@ def test_next_step_is_exactly_the_change_training_makes_next(optimizer, batch_si
         pass
     after = _blocks(reference)
     _same(preview, [a - b for a, b in zip(after, before)])
+
+
+def test_a_traced_label_of_the_other_kind_is_not_used_after_the_data_change_between_classes_and_values():
+    from playground.training.commands import SetData
+
+    live = LiveRun(make_preset("plane", 80, 0.0, seed=0), TrainConfig(hidden=(3,)))
+    live.handle(SetTrace((1.0, 1.0), 0.737))  # a point of value 0.737
+    _, label, guessed = live.trace()
+    assert label == 0.737 and not guessed
+    live.handle(SetData(make_preset("xor", 80, 0.0, seed=0)))  # now classes: 0.737 is no class
+    _, label, guessed = live.trace()
+    assert guessed and label in (0, 1) and isinstance(label, int)
+    live.handle(SetTrace((1.0, 1.0), 1))
+    live.handle(SetData(make_preset("plane", 80, 0.0, seed=0)))  # and back: class 1 is no value
+    _, label, guessed = live.trace()
+    assert guessed and isinstance(label, float)

@@ -165,3 +165,16 @@ def test_the_confusion_panel_shows_predicted_against_true_values_for_a_regressio
         assert not w.insight.marks.toggle.isEnabled()  # no classes to get wrong
     finally:
         w.shutdown()
+
+
+def test_tracing_a_point_of_a_regression_names_its_value(qtbot):
+    w = _window(qtbot, make_preset("plane", 60, 0.0, seed=0))
+    try:
+        w.data_panel.trace_tool.click()
+        ds = w.dataset
+        click(w, float(ds.X[0, 0]), float(ds.X[0, 1]))
+        assert f"this point of value {float(ds.y[0]):+.3g}" in w.statusBar().currentMessage()
+        qtbot.waitUntil(lambda: w.presenter.drawn is not None and w.presenter.drawn.trace is not None, timeout=5000)
+        assert w.presenter.drawn.trace.label == pytest.approx(float(ds.y[0]))
+    finally:
+        w.shutdown()

@@ -327,3 +327,23 @@ def test_a_killed_training_process_is_replaced_and_training_goes_on_from_its_las
     window.start_training()
     qtbot.waitUntil(lambda: window.presenter.latest.status.running and window.epoch > saved.state.epoch, timeout=10000)
     window.pause_training()
+
+
+def test_a_training_process_that_keeps_dying_is_given_up_and_saves_still_work(window, qtbot, tmp_path):
+    import os
+    import signal
+
+    from playground.files import load_session
+
+    live_state(qtbot, window)  # a state to fall back on
+    for _ in range(3):  # three restarts are allowed in a minute ...
+        pid = window.thread.pid
+        os.kill(pid, signal.SIGKILL)
+        qtbot.waitUntil(lambda pid=pid: window.thread.pid not in (pid, None), timeout=10000)
+    os.kill(window.thread.pid, signal.SIGKILL)  # ... the fourth death is one too many
+    qtbot.waitUntil(lambda: window.thread.pid is None, timeout=10000)
+    assert "4 times in a minute" in window.notices.problem_text and window.thread.alive
+    path = tmp_path / "kept.json"
+    window.save_session_to(path)  # answered from the last state the process sent
+    qtbot.waitUntil(path.exists, timeout=5000)
+    assert load_session(path).dataset == window.dataset
