@@ -45,15 +45,47 @@ class Optimizer:
             setattr(self, name, int(state.get(name, 0)))
 
 
+# The updates themselves, in place. ``lr`` and ``step_size`` are numbers, or arrays that broadcast against each
+# parameter (``nn.stacked``: one learning rate per network of a stack); the arithmetic is the same either way.
+
+
+def sgd_update(params, grads, lr) -> None:
+    for p, g in zip(params, grads):
+        p -= lr * g
+
+
+def momentum_update(params, grads, velocity, lr, beta: float) -> None:
+    """``v = beta v - lr g``, ``p += v``."""
+    for p, g, v in zip(params, grads, velocity):
+        v *= beta
+        v -= lr * g
+        p += v
+
+
+def adam_update(params, grads, m, v, step_size, eps, b1: float, b2: float) -> None:
+    """The moments' update and ``p -= step_size * m / (sqrt(v) + eps)``, with both bias corrections folded
+    into ``step_size`` and ``eps`` by the caller."""
+    for p, g, m_, v_ in zip(params, grads, m, v):
+        m_ *= b1
+        m_ += (1.0 - b1) * g
+        g_squared = np.square(g)
+        g_squared *= 1.0 - b2
+        v_ *= b2
+        v_ += g_squared
+        denom = np.sqrt(v_)
+        denom += eps
+        np.divide(m_, denom, out=denom)
+        denom *= step_size
+        p -= denom
+
+
 class SGD(Optimizer):
     """Plain gradient descent: ``p -= lr * g`` (the seed article's update)."""
 
     name = "sgd"
 
     def step(self, params, grads):
-        lr = self.learning_rate
-        for p, g in zip(params, grads):
-            p -= lr * g
+        sgd_update(params, grads, self.learning_rate)
 
 
 class Momentum(Optimizer):
@@ -70,11 +102,7 @@ class Momentum(Optimizer):
     def step(self, params, grads):
         if self.velocity is None or any(v.shape != p.shape for v, p in zip(self.velocity, params)):
             self.velocity = [np.zeros_like(p) for p in params]
-        lr, beta = self.learning_rate, self.beta
-        for p, g, v in zip(params, grads, self.velocity):
-            v *= beta
-            v -= lr * g
-            p += v
+        momentum_update(params, grads, self.velocity, self.learning_rate, self.beta)
 
 
 class Adam(Optimizer):
@@ -101,18 +129,7 @@ class Adam(Optimizer):
         # Fold both bias corrections into the step size: lr * sqrt(1 - b2^t) / (1 - b1^t).
         step_size = self.learning_rate * np.sqrt(1.0 - b2**self.t) / (1.0 - b1**self.t)
         eps = self.eps * np.sqrt(1.0 - b2**self.t)
-        for p, g, m, v in zip(params, grads, self.m, self.v):
-            m *= b1
-            m += (1.0 - b1) * g
-            g_squared = np.square(g)
-            g_squared *= 1.0 - b2
-            v *= b2
-            v += g_squared
-            denom = np.sqrt(v)
-            denom += eps
-            np.divide(m, denom, out=denom)
-            denom *= step_size
-            p -= denom
+        adam_update(params, grads, self.m, self.v, step_size, eps, b1, b2)
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {cls.name: cls for cls in (SGD, Momentum, Adam)}

@@ -26,6 +26,7 @@ import numpy as np
 
 from .activations import get_activation
 from .network import Network
+from .optimizers import adam_update, momentum_update, sgd_update
 from .outputs import get_output
 
 _LOG2 = float(np.log(2.0))
@@ -338,17 +339,11 @@ class StackedOptimizer:
     def step(self, blocks: Sequence[np.ndarray], dblocks: Sequence[np.ndarray]) -> None:
         K, dtype = blocks[0].shape[0], blocks[0].dtype
         if self.name == "sgd":
-            lr = self._lr_column(K, dtype)
-            for p, g in zip(blocks, dblocks):
-                p -= lr * g
+            sgd_update(blocks, dblocks, self._lr_column(K, dtype))
         elif self.name == "momentum":
             if self.velocity is None:
                 self.velocity = [np.zeros_like(p) for p in blocks]
-            lr, beta = self._lr_column(K, dtype), self.beta
-            for p, g, v in zip(blocks, dblocks, self.velocity):
-                v *= beta
-                v -= lr * g
-                p += v
+            momentum_update(blocks, dblocks, self.velocity, self._lr_column(K, dtype), self.beta)
         else:
             self._adam(blocks, dblocks)
 
@@ -362,18 +357,7 @@ class StackedOptimizer:
         # Per network as ``Adam.step``: lr * sqrt(1 - b2^t) / (1 - b1^t), in float64 like its NumPy scalar.
         step_size = (self.learning_rates * np.sqrt(1.0 - b2**self.t) / (1.0 - b1**self.t)).reshape(-1, 1, 1)
         eps = self.eps * np.sqrt(1.0 - b2**self.t)
-        for p, g, m, v in zip(blocks, dblocks, self.m, self.v):
-            m *= b1
-            m += (1.0 - b1) * g
-            g_squared = np.square(g)
-            g_squared *= 1.0 - b2
-            v *= b2
-            v += g_squared
-            denom = np.sqrt(v)
-            denom += eps
-            np.divide(m, denom, out=denom)
-            denom *= step_size
-            p -= denom
+        adam_update(blocks, dblocks, self.m, self.v, step_size, eps, b1, b2)
 
 
 def add_stacked_regularization(blocks, dblocks, l1, l2) -> None:
