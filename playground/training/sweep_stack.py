@@ -20,11 +20,10 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from ..data.dataset import Dataset
-from ..data.features import feature_matrix
 from ..nn.stacked import StackedNetwork, StackedOptimizer, add_stacked_regularization
 from .config import TrainConfig
 from .runs import RunRecord, new_run_uid, thin_curve
-from .trainer import Metrics, TrainingStopped, output_for_data, regression_figures
+from .trainer import Metrics, TrainingStopped, output_for_data, regression_figures, split
 
 # The settings a stacked sweep may vary between its runs; every other field must be the same in all.
 STACKABLE_FIELDS = frozenset({"learning_rate", "seed", "init", "l1", "l2", "max_epochs"})
@@ -69,15 +68,9 @@ class StackedTrainer:
         self.epoch = 0
         self.diverged_at = [0] * len(self.configs)  # the epoch each run diverged at (0: it did not)
         self.should_stop: Callable[[], bool] | None = None  # as Trainer.should_stop: looked at between batches
-        mask = dataset.test_mask(base.test_ratio, base.seed)
-        dt = self.net.dtype
-        self.test_mask = mask
-        self.X_train = feature_matrix(dataset.X[~mask], base.features, dt)
-        self.y_train = dataset.y[~mask]
-        self.X_test = feature_matrix(dataset.X[mask], base.features, dt)
-        self.y_test = dataset.y[mask]
-        self.Y_train = self.net.encode_targets(self.y_train)
-        self.Y_test = self.net.encode_targets(self.y_test)
+        (self.test_mask, self.X_train, self.y_train, self.Y_train, self.X_test, self.y_test, self.Y_test) = split(
+            dataset, base, self.net
+        )
 
     @property
     def K(self) -> int:  # noqa: N802 - the stack's size, as in nn.stacked

@@ -64,6 +64,17 @@ def regression_figures(loss: float, y: np.ndarray) -> tuple[float, float]:
     return math.sqrt(max(mse, 0.0)), (1.0 - mse / variance if variance > 0 else math.nan)
 
 
+def split(dataset: Dataset, config: TrainConfig, net) -> tuple:
+    """The one derivation of the split from the data and the settings, for ``net`` (anything with ``dtype``
+    and ``encode_targets``): ``(test_mask, X_train, y_train, Y_train, X_test, y_test, Y_test)``. The X arrays
+    hold the network's inputs, the features of the points, not the points."""
+    mask = dataset.test_mask(config.test_ratio, config.seed)
+    X_train = feature_matrix(dataset.X[~mask], config.features, net.dtype)
+    X_test = feature_matrix(dataset.X[mask], config.features, net.dtype)
+    y_train, y_test = dataset.y[~mask], dataset.y[mask]
+    return mask, X_train, y_train, net.encode_targets(y_train), X_test, y_test, net.encode_targets(y_test)
+
+
 @dataclass
 class TrainState:
     """Everything needed to continue a run exactly where it stopped (copies, safe to hand across threads)."""
@@ -198,16 +209,9 @@ class Trainer:
             self.net, self.optimizer, self._shuffle_rng = self._fresh(cfg)
             self.epoch = 0
         self.watch.restart()
-        mask = ds.test_mask(cfg.test_ratio, cfg.seed)
-        dt = self.net.dtype
-        self.test_mask = mask
-        # X_train / X_test hold the network's inputs: the features of the points, not the points.
-        self.X_train = feature_matrix(ds.X[~mask], cfg.features, dt)
-        self.y_train = ds.y[~mask]
-        self.X_test = feature_matrix(ds.X[mask], cfg.features, dt)
-        self.y_test = ds.y[mask]
-        self.Y_train = self.net.encode_targets(self.y_train)
-        self.Y_test = self.net.encode_targets(self.y_test)
+        (self.test_mask, self.X_train, self.y_train, self.Y_train, self.X_test, self.y_test, self.Y_test) = split(
+            ds, cfg, self.net
+        )
         return rebuilt
 
     def state(self) -> TrainState:
