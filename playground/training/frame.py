@@ -51,6 +51,7 @@ class Status:
     alert: str  # why the run stopped; stays until the next run or Train
     layer_sizes: list
     output_text: str  # e.g. "softmax over 3 classes, cross-entropy"
+    regression: bool  # a linear output: values, not classes
     config: TrainConfig  # the settings the run trains with
     restored: bool  # the first frame after a session was opened
 
@@ -282,6 +283,7 @@ class FrameBuilder:
             alert=live.alert,
             layer_sizes=list(net.layer_sizes),
             output_text=net.head.describe(net.layer_sizes[-1]),
+            regression=net.output_name == "linear",
             config=trainer.config,
             restored=live.take_restored(),
         )

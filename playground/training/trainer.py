@@ -54,12 +54,15 @@ class Metrics:
         return not (math.isnan(self.train_rmse) and math.isnan(self.test_rmse))
 
 
+MSE_PER_LOSS = 2.0  # a linear output's loss is half the mean squared error (see nn.outputs): MSE = 2 x loss
+
+
 def regression_figures(loss: float, y: np.ndarray) -> tuple[float, float]:
     """``(rmse, r2)`` from a linear output's loss (``1/2`` the mean squared error, see ``nn.outputs``) on
     values ``y``: R² is 1 - MSE / the values' variance (NaN when they do not vary)."""
     if y.shape[0] == 0 or not math.isfinite(loss):
         return math.nan, math.nan
-    mse = 2.0 * loss
+    mse = MSE_PER_LOSS * loss
     variance = float(np.var(np.asarray(y, dtype=np.float64)))
     return math.sqrt(max(mse, 0.0)), (1.0 - mse / variance if variance > 0 else math.nan)
 

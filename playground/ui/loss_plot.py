@@ -10,6 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Slot
 
 from ..training.history import LossHistory
+from ..training.trainer import MSE_PER_LOSS
 
 
 class PlainAxis(pg.AxisItem):
@@ -88,7 +89,7 @@ class LossPlot(pg.PlotWidget):
         """What the curves show: the loss, or for a regression the mean squared error. The engine's loss for
         a linear output is half of it (½·mean (a − y)², as TensorFlow Playground's, so that dL/dz = a − y):
         its values are doubled on the way in. Call before the frame's losses are added."""
-        self.scale = 2.0 if regression else 1.0
+        self.scale = MSE_PER_LOSS if regression else 1.0
         label = "MSE (mean squared error)" if regression else "loss"
         if self.getAxis("left").labelText != label:
             self.setLabel("left", label)

@@ -32,6 +32,7 @@ from ..training import LIMITS
 from ..training.frame import Status
 from ..training.palette import CLASS_COLORS, CLASS_NAMES
 from ..training.state import ViewState
+from ..training.trainer import MSE_PER_LOSS
 from .value_control import ValueControl
 
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
@@ -264,22 +265,21 @@ class ProgressPanel(QGroupBox):
     def show_status(self, status: Status) -> None:
         self.epoch.setText(f"{status.epoch:,}")
         self.rate.setText(f"{status.epochs_per_second:,.0f}" if status.running else "–")
+        # The problem type comes from the network's output (a diverged regression has NaN figures, still values).
+        regression = status.regression
+        self.loss_name.setText("MSE train / test" if regression else "Loss train / test")
+        self.figure_name.setText("RMSE train / test, R²" if regression else "Accuracy train / test")
         m = status.metrics
         if m is None:
             self.loss.setText("–")
             self.accuracy.setText("–")
+        elif regression:  # the engine's loss is half the mean squared error: show the MSE
+            self.loss.setText(f"{fmt_loss(MSE_PER_LOSS * m.train_loss)} / {fmt_loss(MSE_PER_LOSS * m.test_loss)}")
+            r2 = f"{m.test_r2:.3f}" if math.isfinite(m.test_r2) else "–"
+            self.accuracy.setText(f"{fmt_loss(m.train_rmse)} / {fmt_loss(m.test_rmse)}, {r2}")
         else:
-            # A regression's loss is half the mean squared error (see loss_plot.set_quantity): show the MSE.
-            scale = 2.0 if m.is_regression else 1.0
-            self.loss.setText(f"{fmt_loss(scale * m.train_loss)} / {fmt_loss(scale * m.test_loss)}")
-            self.loss_name.setText("MSE train / test" if m.is_regression else "Loss train / test")
-            if m.is_regression:
-                self.figure_name.setText("RMSE train / test, R²")
-                r2 = f"{m.test_r2:.3f}" if math.isfinite(m.test_r2) else "–"
-                self.accuracy.setText(f"{fmt_loss(m.train_rmse)} / {fmt_loss(m.test_rmse)}, {r2}")
-            else:
-                self.figure_name.setText("Accuracy train / test")
-                self.accuracy.setText(f"{fmt_pct(m.train_accuracy)} / {fmt_pct(m.test_accuracy)}")
+            self.loss.setText(f"{fmt_loss(m.train_loss)} / {fmt_loss(m.test_loss)}")
+            self.accuracy.setText(f"{fmt_pct(m.train_accuracy)} / {fmt_pct(m.test_accuracy)}")
 
 
 class StatusLine(QLabel):

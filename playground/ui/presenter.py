@@ -63,7 +63,7 @@ class FramePresenter(QObject):
         self.frames_drawn += 1
         self.thread.acknowledge(frame.seq)  # lets the worker send the next one
         status = frame.status
-        self.loss_plot.set_quantity(status.output_text.startswith("linear"))  # before the losses come in
+        self.loss_plot.set_quantity(status.regression)  # before the losses come in
         self._add_losses(frame)
         # Training: this tick draws the boundary and the labels; the loss curve and the panels follow in the
         # next ticks. Paused: everything now.

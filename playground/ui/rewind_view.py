@@ -58,7 +58,7 @@ class RewindView(QWidget):
 
     def update_from(self, status: Status) -> None:
         """Follow the run: the timeline ends at the present; training (or a new run) leaves the past."""
-        if status.run_id != self.run_id or status.running:
+        if status.run_id != self.run_id or (status.running and self.showing is not None):
             self.run_id = status.run_id
             self._leave_past()
         if self.showing is None:
