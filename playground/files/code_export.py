@@ -396,7 +396,8 @@ def _fill(template: str, values: dict) -> str:
     return template
 
 
-def _common(model: ExportedModel, name: str) -> dict:
+def _common(model: ExportedModel, name: str, torch: bool) -> dict:
+    """The template values both scripts share; ``torch`` picks how the weights and features are written."""
     sizes = model.layer_sizes
     path = Path(name)
     return {
@@ -414,24 +415,24 @@ def _common(model: ExportedModel, name: str) -> dict:
         "OUTPUT_MEANING": OUTPUTS[model.output].format(k=sizes[-1]),
         "EPOCH": str(model.epoch),
         "SUMMARY": model.describe() + ".",
+        "RETURNS": OUTPUTS[model.output].format(k=sizes[-1]),
+        "WEIGHTS": _embedded(model.weights, "weights", torch=torch),
+        "BIASES": _embedded(model.biases, "biases", torch=torch),
+        "FEATURE_COLUMNS": _feature_lines(model, torch=torch),
     }
 
 
 def numpy_script(model: ExportedModel, name: str = "model.py") -> str:
     """The NumPy-only script's text; ``name`` is the file name its usage notes show."""
-    values = _common(model, name)
+    values = _common(model, name, torch=False)
     predict = PREDICT[model.output].replace("@N_OUT@", values["N_OUT"])
     values.update(
         {
-            "RETURNS": OUTPUTS[model.output].format(k=model.layer_sizes[-1]),
             "CLASS_NOTE": ""
             if model.output == "linear"
             else "\n``predict_class(X)`` gives the class indices, shape (n,).",
             "IMPORT_BASE64": "import base64\n" if _needs_decode(model) else "",
             "DECODE": NUMPY_DECODE if _needs_decode(model) else "\n",
-            "WEIGHTS": _embedded(model.weights, "weights", torch=False),
-            "BIASES": _embedded(model.biases, "biases", torch=False),
-            "FEATURE_COLUMNS": _feature_lines(model, torch=False),
             "ACTIVATION_CODE": ACTIVATIONS[model.activation][0],
             "PREDICT": predict,
             "PREDICTION_COLUMNS": json.dumps(_prediction_columns(model)),
@@ -530,17 +531,13 @@ TORCH_OUTPUT = {  # (modules appended for probabilities, the loss to fine-tune t
 
 def torch_script(model: ExportedModel, name: str = "model.py") -> str:
     """The PyTorch script's text (``import torch`` at the top; it does not need NumPy)."""
-    values = _common(model, name)
+    values = _common(model, name, torch=True)
     modules, loss = TORCH_OUTPUT[model.output]
     values.update(
         {
-            "RETURNS": OUTPUTS[model.output].format(k=model.layer_sizes[-1]),
             "LOSS": loss,
             "IMPORT_BASE64": "import base64\n\n" if _needs_decode(model) else "",
             "DECODE": TORCH_DECODE if _needs_decode(model) else "\n",
-            "WEIGHTS": _embedded(model.weights, "weights", torch=True),
-            "BIASES": _embedded(model.biases, "biases", torch=True),
-            "FEATURE_COLUMNS": _feature_lines(model, torch=True),
             "ACTIVATION_MODULE": ACTIVATIONS[model.activation][1],
             "OUTPUT_MODULES": modules,
         }

@@ -150,26 +150,30 @@ for name in sys.argv[1:]:
 """
 
 
-def test_torch_scripts_give_the_networks_outputs(tmp_path):
-    pytest.importorskip("torch")  # not a dependency: runs where torch happens to be installed
-    X = np.random.default_rng(1).uniform(-6, 6, (50, 2))
+def _torch_scripts_match(tmp_path, X, driver: str, timeout: float) -> None:
+    """Write every case's PyTorch script, run them with ``driver`` in a clean subprocess on ``X``, and compare
+    each output with its network's."""
     np.save(tmp_path / "X.npy", X)
     nets = [_network(case, seed) for seed, case in enumerate(CASES)]
     for i, net in enumerate(nets):
         (tmp_path / f"tmodel_{i}.py").write_text(torch_script(_model(net)), encoding="utf-8")
-    names = [f"tmodel_{i}" for i in range(len(nets))]
     out = subprocess.run(
-        [sys.executable, "-E", "-c", TORCH_DRIVER, *names],
+        [sys.executable, "-E", "-c", driver, *[f"tmodel_{i}" for i in range(len(nets))]],
         cwd=tmp_path,
         env=_clean_env(),
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
     )
     assert out.returncode == 0, out.stderr
     for i, net in enumerate(nets):
         got = np.load(tmp_path / f"tmodel_{i}_out.npy")
         np.testing.assert_allclose(got, net.forward(X), rtol=1e-12, atol=1e-12, err_msg=str(CASES[i]))
+
+
+def test_torch_scripts_give_the_networks_outputs(tmp_path):
+    pytest.importorskip("torch")  # not a dependency: runs where torch happens to be installed
+    _torch_scripts_match(tmp_path, np.random.default_rng(1).uniform(-6, 6, (50, 2)), TORCH_DRIVER, 300)
 
 
 @pytest.mark.parametrize(
@@ -321,21 +325,5 @@ class nn:
 def test_torch_scripts_give_the_networks_outputs_with_a_numpy_stand_in_for_torch(tmp_path):
     (tmp_path / "faketorch" / "torch").mkdir(parents=True)
     (tmp_path / "faketorch" / "torch" / "__init__.py").write_text(FAKE_TORCH, encoding="utf-8")
-    X = np.random.default_rng(2).uniform(-6, 6, (40, 2))
-    np.save(tmp_path / "X.npy", X)
-    nets = [_network(case, seed) for seed, case in enumerate(CASES)]
-    for i, net in enumerate(nets):
-        (tmp_path / f"tmodel_{i}.py").write_text(torch_script(_model(net)), encoding="utf-8")
     driver = TORCH_DRIVER.replace("import importlib, sys", "import importlib, sys\nsys.path.insert(0, 'faketorch')")
-    out = subprocess.run(
-        [sys.executable, "-E", "-c", driver, *[f"tmodel_{i}" for i in range(len(nets))]],
-        cwd=tmp_path,
-        env=_clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert out.returncode == 0, out.stderr
-    for i, net in enumerate(nets):
-        got = np.load(tmp_path / f"tmodel_{i}_out.npy")
-        np.testing.assert_allclose(got, net.forward(X), rtol=1e-12, atol=1e-12, err_msg=str(CASES[i]))
+    _torch_scripts_match(tmp_path, np.random.default_rng(2).uniform(-6, 6, (40, 2)), driver, 60)
