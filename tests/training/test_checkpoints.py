@@ -18,12 +18,18 @@ def test_log_spaced_epochs_cover_a_long_run_with_few_snapshots():
     assert np.all(ratios < 2 ** (1.5 / PER_OCTAVE))  # no gaps: each within a fraction of an octave
 
 
-def test_the_store_stays_bounded_and_finds_the_latest_snapshot_before_an_epoch():
+def _recorded(last: int):
+    """A store that recorded epochs 0..last of a one-block network whose weight [0, 0] is the epoch."""
     store = Checkpoints()
     block = np.zeros((9, 8), np.float32)
-    for epoch in range(0, 3001):
+    for epoch in range(0, last + 1):
         block[0, 0] = epoch
         store.record(epoch, [block])
+    return store, block
+
+
+def test_the_store_stays_bounded_and_finds_the_latest_snapshot_before_an_epoch():
+    store, block = _recorded(3000)
     assert len(store.recent) == RING and store.recent[-1].epoch == 3000
     assert len(store.log) < 50 and store.log[0].epoch == 0
     assert store.nbytes <= (len(store.log) + RING) * block.nbytes
@@ -98,11 +104,7 @@ def test_showing_an_earlier_moment_puts_those_weights_in_every_frame_and_trainin
 
 
 def test_a_session_keeps_a_bounded_spread_of_snapshots_and_restores_them_onto_the_same_network():
-    store = Checkpoints()
-    block = np.zeros((9, 8), np.float32)
-    for epoch in range(0, 3001):
-        block[0, 0] = epoch
-        store.record(epoch, [block])
+    store, block = _recorded(3000)
     everything = store.for_saving()
     assert [c.epoch for c in everything] == store.epochs()  # small: all of it
     few = store.for_saving(max_bytes=10 * block.nbytes)
