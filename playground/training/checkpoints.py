@@ -104,8 +104,8 @@ class Checkpoints:
         room = min(max_bytes // max(self._snapshot_bytes, 1), SAVE_COUNT)
         if len(kept) <= room:
             return tuple(kept)
-        if room < 2:
-            return tuple(kept[-1:])
+        if room < 2:  # one snapshot fits, or none (a big network: the session keeps no timeline)
+            return tuple(kept[-room:]) if room else ()
         picks = np.unique(np.round(np.linspace(0, len(kept) - 1, room)).astype(int))
         return tuple(kept[i] for i in picks)
 

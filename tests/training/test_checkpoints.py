@@ -112,6 +112,7 @@ def test_a_session_keeps_a_bounded_spread_of_snapshots_and_restores_them_onto_th
     assert len(few) == 10 and epochs[0] == 0 and epochs[-1] == 3000 and epochs == sorted(epochs)
     assert [c.blocks[0][0, 0] for c in few] == epochs  # each snapshot still holds its own epoch's weights
     assert [c.epoch for c in store.for_saving(max_bytes=block.nbytes)] == [3000]
+    assert store.for_saving(max_bytes=block.nbytes - 1) == ()  # a snapshot bigger than the budget: none
     again = Checkpoints()
     again.restore(few, [np.zeros((9, 8), np.float32)])
     assert again.epochs() == epochs and again.at(2000).epoch == max(e for e in epochs if e <= 2000)
