@@ -49,16 +49,34 @@ from .sweep_stack import StackedSweep, stackable
 from .trainer import StepStats, Trainer, TrainState, output_for_data
 
 NO_POINTS = "There are no training points yet: draw some, or pick a preset."
-RESET_NOTICE = "The network's shape, activation, initialiser or seed changed: the weights were reset."
+
+
+SETTING_NAMES = {  # TrainConfig field -> how the window names it
+    "hidden": "hidden layers",
+    "activation": "activation",
+    "init": "initialiser",
+    "seed": "seed",
+    "dtype": "precision",
+    "features": "input features",
+    "learning_rate": "learning rate",
+    "optimizer": "optimizer",
+    "momentum": "momentum",
+    "batch_size": "batch size",
+    "l1": "L1 rate",
+    "l2": "L2 rate",
+    "test_ratio": "test split",
+    "max_epochs": "epoch limit",
+}
 
 
 def reset_notice(old: TrainConfig, new: TrainConfig) -> str:
-    """Why the weights were reset: a change of input features is named (the network's first layer changed),
-    the other resetting settings as before."""
+    """Why the weights were reset, naming what changed (for input features, which ones now)."""
     if old.features != new.features:
         shown = ", ".join(feature_label(f) for f in new.features)
         return f"The input features changed (now {shown}): the first layer changed, so the weights were reset."
-    return RESET_NOTICE
+    changed = [name for field, name in SETTING_NAMES.items() if getattr(old, field) != getattr(new, field)]
+    what = ", ".join(changed) if changed else "network"
+    return f"The {what} changed: the weights were reset (a new run; the last one is kept in Runs)."
 
 
 @dataclass

@@ -69,6 +69,7 @@ class LossPlot(pg.PlotWidget):
         self._last_redraw = 0.0
         self._stale = False
         self.scale = 1.0  # from the engine's loss to what the curves show (see set_quantity)
+        self.log_loss = False
         self.train = LossHistory()
         self.test = LossHistory()
         self.train_curve = self.plot(pen=pg.mkPen((0, 114, 178), width=2), name="train")
@@ -111,7 +112,9 @@ class LossPlot(pg.PlotWidget):
         return round(10**value) if self.log_epochs else round(value)
 
     def set_log(self, on: bool) -> None:
+        self.log_loss = on
         self.setLogMode(y=on)
+        self.redraw()
 
     def set_log_epochs(self, on: bool) -> None:
         """A log epoch axis, for long runs whose early epochs are squashed against the loss axis."""
@@ -135,6 +138,10 @@ class LossPlot(pg.PlotWidget):
                 epochs, values = history[name]
                 hist.extend(epochs, np.asarray(values, dtype=np.float64) * self.scale)
         self._stale = True
+        self.readout.setText("")  # about the curves that were
+        if not len(self.train.data()[0]):  # a new run: the epoch axis starts again, not at the old run's end
+            self.setXRange(0, 100, padding=0)
+            self.getPlotItem().enableAutoRange(axis="x")
 
     def redraw_if_stale(self, min_interval: float) -> bool:
         """Redraw if curves came in since the last redraw and ``min_interval`` has passed; True if it did."""
@@ -162,11 +169,17 @@ class LossPlot(pg.PlotWidget):
         self._stale = False
         for curve, hist in ((self.train_curve, self.train), (self.test_curve, self.test)):
             e, v = hist.data()
-            ok = np.isfinite(v) & (v > 0)
+            ok = np.isfinite(v)
+            if self.log_loss:  # a loss of exactly 0 (a perfect fit in float32) has no place on a log axis
+                ok &= v > 0
             if self.log_epochs:
                 ok &= e > 0
             curve.setData(e[ok], v[ok])
         return True
+
+    def leaveEvent(self, event):  # noqa: N802 - Qt's name
+        self.readout.setText("")  # the readout follows the mouse: gone with it
+        super().leaveEvent(event)
 
     def _hover(self, pos) -> None:
         vb = self.getPlotItem().vb

@@ -201,3 +201,12 @@ def test_delete_runs_forgets_exactly_those():
     live.runs_changed = False
     live.handle(DeleteRuns((second,)))
     assert live.runs == [first, third] and live.runs_changed
+
+
+def test_a_reset_says_which_settings_changed():
+    from playground.training.commands import Apply
+
+    config = TrainConfig(hidden=(4,))
+    live = LiveRun(make_preset("xor", 60, 0.0, seed=0), config)
+    live.handle(Apply(config.with_changes(hidden=(4, 4, 2), activation="relu")))
+    assert live.notice.startswith("The hidden layers, activation changed: the weights were reset")

@@ -347,3 +347,18 @@ def test_a_training_process_that_keeps_dying_is_given_up_and_saves_still_work(wi
     window.save_session_to(path)  # answered from the last state the process sent
     qtbot.waitUntil(path.exists, timeout=5000)
     assert load_session(path).dataset == window.dataset
+
+
+def test_a_loss_of_zero_is_drawn_on_a_linear_axis_and_a_new_run_clears_the_readout(qtbot):
+    from playground.ui.loss_plot import LossPlot
+
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.add(np.array([1, 2, 3]), np.array([0.5, 0.0, 0.0]))  # a perfect fit underflows to 0 in float32
+    plot.redraw()
+    assert list(plot.train_curve.getData()[0]) == [1, 2, 3]
+    plot.set_log(True)  # no place for 0 on a log axis
+    assert list(plot.train_curve.getData()[0]) == [1]
+    plot.readout.setText("epoch 3")
+    plot.set_history({})  # a new run
+    assert plot.hover_text() == "" and plot.train.data()[0].size == 0
