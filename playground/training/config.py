@@ -179,3 +179,33 @@ def parse_hidden_layers(text: str) -> tuple[int, ...]:
 
 def format_hidden_layers(hidden) -> str:
     return ", ".join(str(h) for h in hidden)
+
+
+SETTING_NAMES = {  # TrainConfig field -> how the window names it
+    "hidden": "hidden layers",
+    "activation": "activation",
+    "init": "initialiser",
+    "seed": "seed",
+    "dtype": "precision",
+    "features": "input features",
+    "learning_rate": "learning rate",
+    "optimizer": "optimizer",
+    "momentum": "momentum",
+    "batch_size": "batch size",
+    "l1": "L1 rate",
+    "l2": "L2 rate",
+    "test_ratio": "test split",
+    "max_epochs": "epoch limit",
+}
+
+
+def applied_text(config: TrainConfig, changed) -> str:
+    """What a change of settings that keeps the weights does, e.g. "Learning rate 0.1: the running network
+    goes on with it"; "" if a field in ``changed`` resets the weights (the training process says so then)."""
+    if RESET_FIELDS & set(changed):
+        return ""
+    values = [(name, getattr(config, field)) for field, name in SETTING_NAMES.items() if field in changed]
+    if not values:
+        return ""
+    shown = ", ".join(f"{name} {value:g}" if isinstance(value, float) else f"{name} {value}" for name, value in values)
+    return f"{shown[0].upper()}{shown[1:]}: the network keeps its weights and goes on with it."

@@ -40,7 +40,7 @@ from .commands import (
     TakeTraceStep,
     Views,
 )
-from .config import TrainConfig
+from .config import SETTING_NAMES, TrainConfig
 from .history import LossHistory
 from .landscape import LandscapeTracker
 from .runs import MAX_RUNS, RunRecord, thin_curve
@@ -49,24 +49,6 @@ from .sweep_stack import StackedSweep, stackable
 from .trainer import StepStats, Trainer, TrainState, output_for_data
 
 NO_POINTS = "There are no training points yet: draw some, or pick a preset."
-
-
-SETTING_NAMES = {  # TrainConfig field -> how the window names it
-    "hidden": "hidden layers",
-    "activation": "activation",
-    "init": "initialiser",
-    "seed": "seed",
-    "dtype": "precision",
-    "features": "input features",
-    "learning_rate": "learning rate",
-    "optimizer": "optimizer",
-    "momentum": "momentum",
-    "batch_size": "batch size",
-    "l1": "L1 rate",
-    "l2": "L2 rate",
-    "test_ratio": "test split",
-    "max_epochs": "epoch limit",
-}
 
 
 def reset_notice(old: TrainConfig, new: TrainConfig) -> str:

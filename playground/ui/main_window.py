@@ -1,8 +1,7 @@
 """The main window: the composition root. It builds the parts and wires their signals, nothing else.
 
-Settings live in ``StateModel``, points in ``DatasetModel``, training in a child process (``TrainingThread`` →
-``training.live.LiveRun``); ``FramePresenter`` draws frames, ``DrawTool`` the mouse, ``FileActions`` and
-``SessionController`` files, ``InsightPanels`` the docks."""
+Settings live in ``StateModel``, points in ``DatasetModel``, training in a child process (``TrainingThread``);
+``FramePresenter`` draws frames, ``DrawTool`` the mouse, ``FileActions``/``SessionController`` files."""
 
 from __future__ import annotations
 
@@ -12,7 +11,7 @@ from PySide6.QtWidgets import QMainWindow
 
 from ..data import MAX_CLASSES, Dataset, make_preset
 from ..files import Session
-from ..training import TrainConfig
+from ..training import TrainConfig, applied_text
 from ..training.commands import Apply, NewRun, Pause, Play, Reset, SetBounds, SetData, SetSpeed, Step
 from ..training.state import ViewState, sane_bounds
 from . import window_setup as setup
@@ -201,6 +200,8 @@ class MainWindow(QMainWindow):
     @Slot(object, object)
     def _config_changed(self, config: TrainConfig, changed: frozenset) -> None:
         self.thread.send(Apply(config))
+        if text := applied_text(config, changed):  # a reset is told by the training process instead
+            self.notify(text)
         if changed & {"seed", "test_ratio"}:
             self._show_points()  # the split follows the seed and the test ratio
         self.sessions.schedule_autosave()

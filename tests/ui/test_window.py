@@ -362,3 +362,13 @@ def test_a_loss_of_zero_is_drawn_on_a_linear_axis_and_a_new_run_clears_the_reado
     plot.readout.setText("epoch 3")
     plot.set_history({})  # a new run
     assert plot.hover_text() == "" and plot.train.data()[0].size == 0
+
+
+def test_a_setting_changed_mid_run_says_it_applies_to_the_running_network(window, qtbot):
+    window.start_training()
+    qtbot.waitUntil(lambda: window.epoch > 5, timeout=10000)
+    window.controls.learning_rate.setValue(0.1)
+    assert (
+        window.statusBar().currentMessage() == "Learning rate 0.1: the network keeps its weights and goes on with it."
+    )
+    window.pause_training()
