@@ -8,9 +8,11 @@ Layout (as ``fused.py``, plus the network axis ``k``):
 
 - layer ``i``'s parameters: one block ``(K, fan_in + 1, fan_out)``, network ``k``'s ``[W; b]`` in
   ``blocks[i][k]``;
-- the pass runs feature-major on layer inputs ``[A.T; 1]`` of shape ``(K, fan_in + 1, n)`` (the first
-  layer's input, the data, is shared: ``(fan_in + 1, n)``), so ``Z.T = block.T @ [A.T; 1]`` is one
-  batched ``np.matmul`` per layer for all K networks, and ``[dW; db] = [A.T; 1] @ dZ`` another;
+- the pass runs feature-major: hidden layer ``i``'s output is ``A.T``, ``(K, units, n)``, so ``Z.T = W.T @ A.T
+  + b`` is one batched ``np.matmul`` per layer for all K networks, ``dW = A.T @ dZ`` another and ``db`` a
+  product with ones. The first layer's input, the data, is shared: ``[X.T; 1]`` ``(fan_in + 1, n)``, and that
+  layer is a single product for the whole stack, forward and backward;
+- the gradients are written into arrays the network keeps (``loss_and_block_gradients``);
 - every network sees the same samples (the same mini-batch order); per network: its initial weights
   (initialiser and seed), learning rate, L1 / L2 rates and optimizer state.
 
@@ -169,84 +171,104 @@ class StackedNetwork:
         ``(K, fan_in, fan_out)``, ``dbiases[i]`` ``(K, fan_out)``."""
         X = np.asarray(X, dtype=self.dtype)
         losses, dblocks = self.loss_and_block_gradients(X, self.encode_targets(y))
-        return losses, [d[:, :-1] for d in dblocks], [d[:, -1] for d in dblocks]
+        return losses, [d[:, :-1].copy() for d in dblocks], [d[:, -1].copy() for d in dblocks]
 
     def loss_and_block_gradients(self, X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
         """Losses ``(K,)`` and ``[dW; db]`` per layer, ``(K, fan_in + 1, fan_out)``, matching ``blocks()``.
-        ``X`` ``(n, n_inputs)`` of ``dtype``, ``Y`` from ``encode_targets``. The gradients are new arrays."""
+        ``X`` ``(n, n_inputs)`` of ``dtype``, ``Y`` from ``encode_targets``. The gradients live in the
+        network's workspace: the next pass overwrites them (an optimizer step reads them before that)."""
         blocks, act = self._blocks, self.activation
         n, K, last = X.shape[0], self.K, len(blocks) - 1
         ws = self._workspace
         if ws is None or ws.n != n or ws.K != K:
             ws = self._workspace = _Workspace(self.layer_sizes, K, n, self.dtype)
-        acts, scratch, dA = ws.acts, ws.scratch, ws.dA
-        X1 = acts[0]
+        H, dH, scratch, grads = ws.H, ws.dH, ws.scratch, ws.grads
+        X1 = ws.X1
         X1[:-1] = X.T
-        forward, one = self._hidden_forward, self.dtype.type(1.0)
-        # Forward, keeping every layer's input [A.T; 1]. The first layer's input (the data) is shared, so the
-        # whole stack is one product there: (K * fan_out, fan_in + 1) @ [X.T; 1].
+        # The sigmoid's forward pass computes 1 / (1 + e^-z) on -z, which comes out of the products directly
+        # when they use -W and -b: one pass over the layer fewer (see ``_sigmoid_of_negated``).
+        sigmoid = self.activation_name == "sigmoid"
+        # Forward; H[i] is hidden layer i's output A.T, (K, units, n) (H[0] unused: the input is X1, shared).
         for i in range(last):
-            block, out = blocks[i], acts[i + 1]
+            block, out = blocks[i], H[i + 1]
             fan_out = block.shape[2]
-            if i == 0:
-                flat = block.transpose(1, 0, 2).reshape(block.shape[1], K * fan_out)
-                np.dot(flat.T, X1, out=ws.first.reshape(K * fan_out, n))
-                out[:, :-1] = ws.first
+            if i == 0:  # the data is shared: one product for the stack, (K * fan_out, fan_in + 1) @ [X.T; 1]
+                stacked = block.transpose(1, 0, 2)  # (fan_in + 1, K, fan_out), copied contiguous (it is small)
+                first = np.negative(stacked, order="C") if sigmoid else np.ascontiguousarray(stacked)
+                np.dot(first.reshape(block.shape[1], K * fan_out).T, X1, out=out.reshape(K * fan_out, n))
             else:
-                np.matmul(block.transpose(0, 2, 1), acts[i], out=out[:, :-1])
-            # The activation runs over the whole buffer, row of ones included (contiguous: several times
-            # faster for the transcendental functions), and the ones are put back.
-            forward(out)
-            out[:, -1] = one
-        Zt = np.matmul(blocks[last].transpose(0, 2, 1), acts[last])
+                W, b = block[:, :-1], block[:, -1, :, None]
+                if sigmoid:
+                    np.matmul(np.negative(W).transpose(0, 2, 1), H[i], out=out)
+                    out -= b
+                else:
+                    np.matmul(W.transpose(0, 2, 1), H[i], out=out)
+                    out += b
+            if sigmoid:
+                _sigmoid_of_negated(out)
+            else:
+                act.forward(out)
+        block = blocks[last]
+        if last == 0:  # no hidden layer: the output layer reads the data
+            Zt = np.matmul(block.transpose(0, 2, 1), X1)
+        else:
+            Zt = np.matmul(block[:, :-1].transpose(0, 2, 1), H[last])
+            Zt += block[:, -1, :, None]
         losses, dZt = _loss_and_delta(self.output_name, Zt, Y.T, want_delta=True)
-        # Backward: [dW; db] = [A_prev.T; 1] @ dZ; dZ_prev.T = (W @ dZ.T) * f'(A_prev.T), per network.
-        dblocks: list = [None] * (last + 1)
-        for i in range(last, -1, -1):
-            block = blocks[i]
-            fan_out = block.shape[2]
-            if i == 0:  # again one product for the stack: [X.T; 1] @ dZ of every network side by side
-                flat = np.dot(X1, dZt.reshape(K * fan_out, n).T)
-                dblocks[0] = flat.reshape(-1, K, fan_out).transpose(1, 0, 2).copy()
-                break
-            dblocks[i] = np.matmul(acts[i], dZt.transpose(0, 2, 1))
+        # Backward: dW = A_prev.T @ dZ, db = dZ summed over the samples (a product with ones), and
+        # dZ_prev.T = (W @ dZ.T) * f'(A_prev.T), per network.
+        ones = ws.ones
+        for i in range(last, 0, -1):
+            block, grad = blocks[i], grads[i]
+            np.matmul(H[i], dZt.transpose(0, 2, 1), out=grad[:, :-1])
+            np.matmul(dZt, ones, out=grad[:, -1])
             W = block[:, :-1]
-            # One output unit: W @ dZ.T is an outer product, which broadcasting computes faster.
-            if fan_out == 1:
-                np.multiply(W, dZt, out=dA[i])
+            if block.shape[2] == 1:  # one output unit: W @ dZ.T is an outer product, faster by broadcasting
+                np.multiply(W, dZt, out=dH[i])
             else:
-                np.matmul(W, dZt, out=dA[i])
-            dZt = act.backward(dA[i], acts[i][:, :-1], scratch[i])
-        return losses, dblocks
+                np.matmul(W, dZt, out=dH[i])
+            dZt = act.backward(dH[i], H[i], scratch[i])
+        # The first layer: again one product for the stack, [X.T; 1] @ dZ of every network side by side.
+        fan_out = blocks[0].shape[2]
+        flat = np.dot(X1, dZt.reshape(K * fan_out, n).T)
+        grads[0][...] = flat.reshape(-1, K, fan_out).transpose(1, 0, 2)
+        return losses, list(grads)
+
+
+def _sigmoid_of_negated(U: np.ndarray) -> np.ndarray:
+    """sigma(z) = 1 / (1 + e^u) from ``U`` = -z, in place (returned). e^u overflows to inf for u > 88
+    (float32), and 1 / inf = 0 is the right limit."""
+    with np.errstate(over="ignore"):
+        np.exp(U, out=U)
+    U += U.dtype.type(1.0)
+    np.reciprocal(U, out=U)
+    return U
 
 
 def _sigmoid_from_exp(Z: np.ndarray) -> np.ndarray:
-    """sigma(z) = 1 / (1 + e^-z), in place on ``Z`` (returned). e^-z overflows to inf for z < -88 (float32),
-    and 1 / inf = 0 is the right limit."""
-    one = Z.dtype.type(1.0)
+    """sigma(z) = 1 / (1 + e^-z), in place on ``Z`` (returned)."""
     np.negative(Z, out=Z)
-    with np.errstate(over="ignore"):
-        np.exp(Z, out=Z)
-    Z += one
-    np.reciprocal(Z, out=Z)
-    return Z
+    return _sigmoid_of_negated(Z)
 
 
 class _Workspace:
     """The arrays one training pass writes into, reused while K and the batch size ``n`` stay the same: at
     these sizes a fresh 100 kB temporary costs more than the arithmetic done in it."""
 
-    __slots__ = ("K", "n", "acts", "first", "scratch", "dA")
+    __slots__ = ("K", "n", "X1", "H", "dH", "scratch", "ones", "grads")
 
     def __init__(self, layer_sizes: Sequence[int], K: int, n: int, dtype: np.dtype):  # noqa: N803
         self.K, self.n = K, n
-        # acts[i] = [A_i.T; 1]: acts[0] = [X.T; 1], shared by the stack; the others (K, units + 1, n).
-        self.acts = [np.ones((layer_sizes[0] + 1, n), dtype)]
-        self.acts += [np.ones((K, size + 1, n), dtype) for size in layer_sizes[1:-1]]
-        self.first = np.empty((K, layer_sizes[1], n), dtype)  # the first layer's product, contiguous
-        # scratch[i] and dA[i]: shaped like hidden layer i's A.T, (K, units, n) (index 0, the data, is unused).
-        self.scratch = [np.empty(0, dtype)] + [np.empty((K, size, n), dtype) for size in layer_sizes[1:-1]]
-        self.dA = [np.empty(0, dtype)] + [np.empty((K, size, n), dtype) for size in layer_sizes[1:-1]]
+        self.X1 = np.ones((layer_sizes[0] + 1, n), dtype)  # [X.T; 1], shared by the stack
+        # H[i], dH[i], scratch[i]: hidden layer i's A.T and its gradient, (K, units, n); index 0 unused.
+        hidden = layer_sizes[1:-1]
+        self.H = [np.empty(0, dtype)] + [np.empty((K, size, n), dtype) for size in hidden]
+        self.dH = [np.empty(0, dtype)] + [np.empty((K, size, n), dtype) for size in hidden]
+        self.scratch = [np.empty(0, dtype)] + [np.empty((K, size, n), dtype) for size in hidden]
+        self.ones = np.ones(n, dtype)
+        self.grads = [
+            np.empty((K, fan_in + 1, fan_out), dtype) for fan_in, fan_out in zip(layer_sizes[:-1], layer_sizes[1:])
+        ]
 
 
 def _loss_and_delta(output: str, Zt: np.ndarray, Yt: np.ndarray, want_delta: bool):
@@ -260,20 +282,22 @@ def _loss_and_delta(output: str, Zt: np.ndarray, Yt: np.ndarray, want_delta: boo
     if output == "sigmoid":
         # softplus(z) - y z = max(z, 0) - y z + log 2 - log(1 + |t|), t = tanh(z/2); sigmoid(z) = (1 + t) / 2.
         # (log(1 + |t|) rather than log1p: 5x faster here, and off by an ulp of 1 at most, as |t| <= 1.)
+        # Sums as products with ones (a BLAS dot each), far quicker than reductions over small axes.
+        K = Zt.shape[0]
+        ones = np.ones(n, Zt.dtype)
         u = np.maximum(Zt, kind(0.0))
-        u -= np.multiply(Yt, Zt)
+        a = np.multiply(Yt, Zt)
+        u -= a
         Zt *= kind(0.5)
         t = np.tanh(Zt, out=Zt)
-        a = np.abs(t)
+        np.abs(t, out=a)
         a += kind(1.0)
         u -= np.log(a, out=a)
-        # Sums as products with ones (a BLAS dot each), far quicker than reductions over small axes.
-        losses = np.matmul(u.reshape(u.shape[0], n), np.ones(n, u.dtype)).astype(np.float64) / n + _LOG2
+        losses = np.matmul(u.reshape(K, n), ones).astype(np.float64) / n + _LOG2
         delta = None
-        if want_delta:
+        if want_delta:  # (sigmoid(z) - y) / n = t / (2n) + (1/2 - y) / n
             t *= kind(0.5 / n)
-            t -= Yt * kind(1.0 / n)
-            t += kind(0.5 / n)
+            t += (kind(0.5) - Yt) * kind(1.0 / n)
             delta = t
     elif output == "softmax":
         Zt -= Zt.max(axis=1, keepdims=True)
@@ -297,7 +321,7 @@ def _loss_and_delta(output: str, Zt: np.ndarray, Yt: np.ndarray, want_delta: boo
         return losses, delta
     else:
         raise ValueError(f"unknown output {output!r}")
-    losses[losses < 0.0] = 0.0
+    np.maximum(losses, 0.0, out=losses)  # NaN stays NaN
     return losses, delta
 
 
