@@ -14,13 +14,29 @@ from pathlib import Path
 CHUNK = 1 << 20  # bytes read at a time
 
 
+def _read_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# The mode a new file gets from open(): 0666 less the umask (read once, at import, before any thread runs).
+_NEW_FILE_MODE = 0o666 & ~_read_umask()
+
+
 def atomic_write(path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that the file is either the old one or the complete new one: the bytes
     go to a temporary file in the same folder, are flushed to disk, and then replace the target."""
     path = Path(path)
+    try:  # the replaced file keeps its mode; a new one gets the usual one (mkstemp's file is 0600)
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mode = _NEW_FILE_MODE
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
+            if hasattr(os, "fchmod"):  # POSIX
+                os.fchmod(fh.fileno(), mode)
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())

@@ -2,6 +2,7 @@
 
 import errno
 import os
+import stat
 
 import pytest
 from hang_guard import read_in_thread
@@ -113,3 +114,19 @@ def test_quote_caps_what_a_message_echoes():
     long = quote("x" * 100_000_000)
     assert len(long) < 120 and "100,000,000 characters" in long
     assert quote(10**5000) == "a number too long to show"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_atomic_write_gives_a_new_file_the_usual_mode_and_keeps_an_old_files_mode(tmp_path):
+    """A temporary file is created 0600; the saved file must not be: a new one gets 0666 less the umask (as
+    any program's), a replaced one keeps the mode the user gave it."""
+    umask = os.umask(0)
+    os.umask(umask)
+    new = tmp_path / "new.json"
+    atomic_write(new, b"{}")
+    assert stat.S_IMODE(new.stat().st_mode) == 0o666 & ~umask
+    kept = tmp_path / "kept.json"
+    kept.write_bytes(b"old")
+    kept.chmod(0o640)
+    atomic_write(kept, b"new")
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o640 and kept.read_bytes() == b"new"
