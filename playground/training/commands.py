@@ -93,11 +93,12 @@ class Views:
 
 @dataclass(frozen=True)
 class SetTrace:
-    """Trace this point (a data point with its ``label``, or a spot of the plane: ``label`` None, the network's
-    own predicted class is the target then) in the "Step through" panel; ``point`` None stops tracing."""
+    """Trace this point (a data point with its ``label``: a class, or a value for a regression; or a spot of the
+    plane: ``label`` None, the network's own prediction is the target then) in the "Step through" panel;
+    ``point`` None stops tracing."""
 
     point: tuple[float, float] | None
-    label: int | None = None
+    label: int | float | None = None
 
 
 @dataclass(frozen=True)
