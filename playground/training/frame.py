@@ -186,6 +186,9 @@ class TraceFrame:
     batch_rows: int = 0
     optimizer: str = ""
     features: tuple = ("x1", "x2")  # the network's inputs: trace.activations[0] holds the point's features
+    # True while an earlier moment is shown: then ``batch_step`` is the first step of a branch from there (a
+    # fresh optimizer state), since the optimizer's state belongs to the present.
+    batch_fresh: bool = False
 
 
 BATCH_PREVIEW_ROWS = 5_000  # while training, the next batch's step is previewed live up to this many points
@@ -201,7 +204,7 @@ def trace_frame(live: LiveRun) -> TraceFrame | None:
     net = trainer.net
     batch_step, batch_rows = None, 0
     if not live.busy or trainer.n_train <= BATCH_PREVIEW_ROWS:
-        preview = trainer.next_step()
+        preview = trainer.next_step(fresh=live.showing_past)
         if preview is not None:
             batch_step, batch_rows = preview
     return TraceFrame(
@@ -220,6 +223,7 @@ def trace_frame(live: LiveRun) -> TraceFrame | None:
         batch_rows,
         trainer.config.optimizer,
         trainer.config.features,
+        batch_fresh=live.showing_past,
     )
 
 

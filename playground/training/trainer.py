@@ -288,21 +288,26 @@ class Trainer:
 
     # -- training ------------------------------------------------------------------------------
 
-    def next_step(self) -> tuple[list, int] | None:
+    def next_step(self, fresh: bool = False) -> tuple[list, int] | None:
         """What the next optimizer step will change, without taking it: ``([ΔW; Δb] per layer, batch rows)``.
 
         Exactly the first step of the next epoch: the same shuffle (from a copy of the generator), the same
-        batch, regularisation, optimizer and optimizer state (copies); the network is left as it was. None
-        when there are no training points."""
+        batch, regularisation, optimizer and optimizer state (copies); the network is left as it was. With
+        ``fresh``: the first step of a run started from these weights (a branch): a fresh optimizer and the
+        seed's first shuffle. None when there are no training points."""
         net, cfg = self.net, self.config
         X, Y = self.X_train, self.Y_train
         n = X.shape[0]
         if n == 0:
             return None
         batch = cfg.batch_size if 0 < cfg.batch_size < n else n
+        optimizer = _optimizer(cfg) if fresh else copy.deepcopy(self.optimizer)
         if batch < n:
-            rng = np.random.Generator(type(self._shuffle_rng.bit_generator)())
-            rng.bit_generator.state = self._shuffle_rng.bit_generator.state
+            if fresh:
+                rng = np.random.default_rng([cfg.seed, 1])
+            else:
+                rng = np.random.Generator(type(self._shuffle_rng.bit_generator)())
+                rng.bit_generator.state = self._shuffle_rng.bit_generator.state
             first = rng.permutation(n)[:batch]
             X, Y = X[first], Y[first]
         blocks = net.blocks()
@@ -311,7 +316,7 @@ class Trainer:
             if cfg.l1 or cfg.l2:
                 add_block_regularization(blocks, dblocks, cfg.l1, cfg.l2)
             after = [b.copy() for b in blocks]
-            copy.deepcopy(self.optimizer).step(after, dblocks)
+            optimizer.step(after, dblocks)
             return [a - b for a, b in zip(after, blocks, strict=True)], batch
 
     def probe(self) -> StepStats | None:

@@ -208,10 +208,16 @@ def _update(t: TraceFrame, show_all: bool) -> str:
         f"this point: w ← w − η·∂L/∂w,  b ← b − η·∂L/∂b,  η = {_n(lr)} (the learning rate)",
     ]
     batch = t.batch_step
-    if batch is not None:
+    points = f"{t.batch_rows:,} point{'s' if t.batch_rows != 1 else ''}"
+    if batch is not None and t.batch_fresh:
+        lines.append(
+            f"next batch: the first step of a branch from this epoch: {t.optimizer} on its first batch of "
+            f"{points} (mean gradient, fresh optimizer state: the kept state is the present's)"
+        )
+    elif batch is not None:
         lines.append(
             f"next batch: what training's next step changes: {t.optimizer} on its next batch of "
-            f"{t.batch_rows:,} point{'s' if t.batch_rows != 1 else ''} (mean gradient, with its state)"
+            f"{points} (mean gradient, with its state)"
         )
     else:
         lines.append("next batch: shown when paused (too many points to preview while training)")

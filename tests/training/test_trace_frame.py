@@ -9,6 +9,7 @@ from playground.training import TrainConfig
 from playground.training.commands import Pause, Play, SetTrace, TakeTraceStep, Views
 from playground.training.frame import FrameBuilder
 from playground.training.live import LiveRun
+from playground.training.trainer import TrainingStopped
 
 
 def _live(epochs=5):
@@ -139,3 +140,32 @@ def test_a_traced_label_of_the_other_kind_is_not_used_after_the_data_change_betw
     live.handle(SetData(make_preset("plane", 80, 0.0, seed=0)))  # and back: class 1 is no value
     _, label, guessed = live.trace()
     assert guessed and isinstance(label, float)
+
+
+@pytest.mark.parametrize("optimizer", ["momentum", "adam"])
+def test_showing_a_past_moment_previews_the_first_step_a_branch_from_there_would_take(optimizer):
+    """The present optimizer state (Adam's moments, momentum's velocity) belongs to now, not to the epoch shown:
+    the preview is what "Branch from here" would do first (fresh state), bit for bit."""
+    from playground.training.commands import BranchFrom, ShowMoment
+
+    live = LiveRun(
+        make_preset("xor", 200, 0.0, seed=0),
+        TrainConfig(hidden=(4, 3), learning_rate=0.05, optimizer=optimizer, batch_size=32),
+    )
+    live.handle(Play())
+    for _ in range(30):
+        live.advance()
+    live.handle(Pause())
+    live.handle(Views(trace=True))
+    live.handle(SetTrace((0.2, -0.3), 1))
+    live.handle(ShowMoment(1))
+    assert live.showing_past
+    shown = FrameBuilder().build(live).trace
+    assert shown is not None and shown.batch_step is not None and shown.batch_fresh
+    live.handle(BranchFrom(1))
+    before = _blocks(live.trainer)
+    calls = []
+    live.trainer.should_stop = lambda: calls.append(1) or len(calls) > 1  # stop after the first batch
+    with pytest.raises(TrainingStopped):
+        live.trainer.step()
+    _same(shown.batch_step, [a - b for a, b in zip(_blocks(live.trainer), before)])
