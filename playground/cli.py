@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .blas import limit_blas_threads
 
 EXIT_USAGE = 2
 
@@ -464,6 +465,7 @@ def main(argv: list[str] | None = None) -> int:
     """``playground ...``: the console script."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "train":
+        limit_blas_threads()  # before NumPy loads
         return train_main(argv[1:])
     if argv and argv[0] == "export":
         return export_main(argv[1:])

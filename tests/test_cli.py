@@ -333,3 +333,35 @@ def test_settings_text_at_start_is_checked_then_handed_to_the_window(capsys, mon
     assert info.value.code == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "argument --settings" in err and "'lr=fast'" in err
+
+
+THREADS_PROBE = """
+import os, sys
+from playground.cli import main
+assert "numpy" not in sys.modules  # the variables must be set before NumPy loads
+code = main(["train", "--data", "xor", "--points", "40", "--epochs", "2", "--json"])
+print(len(os.listdir("/proc/self/task")), os.environ.get("OPENBLAS_NUM_THREADS"), file=sys.stderr)
+"""
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="counts threads in /proc")
+def test_train_gives_blas_the_trainings_threads_unless_the_user_chose(tmp_path):
+    """``playground train`` limits BLAS's spinning threads as the window's training process does (on 2 cores:
+    one, no helper threads); a thread count the user set stays."""
+    import subprocess
+    import sys
+
+    from playground.blas import BLAS_THREAD_VARIABLES, blas_threads
+
+    def threads(**chosen):
+        env = {k: v for k, v in os.environ.items() if k not in BLAS_THREAD_VARIABLES and not k.startswith("PYTHON")}
+        env.update(chosen)
+        run = subprocess.run(
+            [sys.executable, "-c", THREADS_PROBE], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
+        )
+        assert run.returncode == 0, run.stderr
+        count, variable = run.stderr.strip().splitlines()[-1].split()
+        return int(count), variable
+
+    assert threads() == (blas_threads(), str(blas_threads()))
+    assert threads(OPENBLAS_NUM_THREADS="2") == (2, "2")

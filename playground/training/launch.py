@@ -13,6 +13,8 @@ import os
 import sys
 import types
 
+from ..blas import BLAS_THREAD_VARIABLES, blas_threads
+
 _context: multiprocessing.context.BaseContext | None = None
 
 
@@ -27,16 +29,6 @@ def process_context() -> multiprocessing.context.BaseContext:
         else:
             _context = multiprocessing.get_context("spawn")
     return _context
-
-
-# The BLAS library's threads: its default (one per core, spinning between calls) takes the core the window
-# paints on, and at playground sizes buys nothing. The forkserver reads these when it imports NumPy.
-BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-
-
-def blas_threads() -> int:
-    """Threads for the training process's BLAS: all cores but two (the window's and training's own), >= 1."""
-    return max(1, (os.cpu_count() or 1) - 2)
 
 
 @contextlib.contextmanager
