@@ -537,6 +537,8 @@ class LiveRun:
             curve_epochs,
             curve_losses,
             label,
+            train_rmse=m.train_rmse,
+            test_rmse=m.test_rmse,
         )
         self._add_run(record)
 
@@ -594,6 +596,8 @@ class LiveRun:
                 ce,
                 cv,
                 label,
+                train_rmse=m.train_rmse,
+                test_rmse=m.test_rmse,
             )
         )
         job.trainer = None

@@ -56,6 +56,14 @@ class RunRecord:
     curve_losses: np.ndarray = field(default_factory=lambda: np.zeros(0))
     label: str = ""
     uid: int = field(default_factory=new_run_uid, compare=False)  # not saved: see new_run_uid
+    # A regression's figures (NaN for a classification, and in sessions saved before runs carried them).
+    train_rmse: float = math.nan
+    test_rmse: float = math.nan
+
+    @property
+    def regression(self) -> bool:
+        """Whether the run fitted values (it has an RMSE) rather than classes."""
+        return not (math.isnan(self.train_rmse) and math.isnan(self.test_rmse))
 
     def summary(self) -> str:
         c = self.config
@@ -74,6 +82,8 @@ class RunRecord:
             "test_loss": num(self.test_loss),
             "train_accuracy": num(self.train_accuracy),
             "test_accuracy": num(self.test_accuracy),
+            "train_rmse": num(self.train_rmse),
+            "test_rmse": num(self.test_rmse),
             "curve": {"epoch": self.curve_epochs.tolist(), "loss": [num(v) for v in self.curve_losses.tolist()]},
             "label": self.label,
         }
@@ -103,6 +113,8 @@ class RunRecord:
             np.array(epochs[: len(losses)], dtype=np.int64),
             np.array(losses, dtype=np.float64),
             str(d.get("label", "")),
+            train_rmse=num(d.get("train_rmse")),  # absent from sessions saved before: NaN, "not a regression"
+            test_rmse=num(d.get("test_rmse")),
         )
 
 

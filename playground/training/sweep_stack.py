@@ -219,6 +219,8 @@ class StackedSweep:
                     values,
                     label,
                     uid=self.uids[k],
+                    train_rmse=metrics.train_rmse,
+                    test_rmse=metrics.test_rmse,
                 )
             )
         return out

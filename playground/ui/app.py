@@ -20,6 +20,7 @@ def start(path: str | None = None, settings=None):
     from .gui_gc import collect_on_gui_thread
     from .icon import app_icon
     from .main_window import MainWindow
+    from .window_setup import show_on_screen
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("nn-playground")
@@ -29,14 +30,14 @@ def start(path: str | None = None, settings=None):
     pg.setConfigOptions(antialias=True)
     collect_on_gui_thread()  # before any window exists: garbage holding Qt objects dies on this thread
     window = MainWindow()
+    restored = False
     try:
         geometry = window.sessions.remembered_geometry()
-        if geometry is not None:
-            window.restoreGeometry(geometry)
+        restored = geometry is not None and window.restoreGeometry(geometry)
         window.restore_layout()
     except Exception:  # noqa: BLE001 - a damaged settings file must never stop the app
         traceback.print_exc()
-    window.show()
+    show_on_screen(window, restored)  # as the user left it, else maximised on a laptop's screen
     try:
         _open_or_restore(window, path)
     except Exception as exc:  # noqa: BLE001 - never expected; the window must still come up

@@ -250,6 +250,19 @@ class ConfusionMarks(QObject):
         self.view.update_from(frame)
         self.redraw()
 
+    def set_regression(self, regression: bool) -> None:
+        """A regression has no classes to get wrong: the toggle leaves the canvas (and keeps its tick for when
+        the data have classes again)."""
+        if regression != self.toggle.isHidden():
+            self.toggle.setHidden(regression)
+            self.wantedChanged.emit()
+            self.redraw()
+
+    @property
+    def wanted(self) -> bool:
+        """Whether the canvas wants confusion data for its crosses."""
+        return self.toggle.isChecked() and not self.toggle.isHidden()
+
     def update_fit(self, frame: FitFrame) -> None:
         """A regression: no classes to get wrong, so no crosses (the toggle waits for classes again)."""
         self.toggle.setEnabled(False)
@@ -259,7 +272,7 @@ class ConfusionMarks(QObject):
     def redraw(self) -> None:
         frame, chosen = self.view.frame, self.view.chosen
         self.canvas.highlight(frame.cell_mask(*chosen) if frame is not None and chosen is not None else None)
-        on = self.toggle.isChecked() and frame is not None
+        on = self.wanted and frame is not None
         self.canvas.mark(frame.misclassified() if on else None)
 
     def stop(self) -> None:

@@ -8,6 +8,7 @@ import math
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -208,6 +209,7 @@ class ControlsPanel(QWidget):
             spin.valueChanged.connect(self._emit)
         for combo in (self.activation, self.optimizer, self.init, self.regularization):
             combo.currentIndexChanged.connect(self._emit)
+        self._steppers: list[QToolButton] = []  # the layer steppers, in Tab order
         self._rebuild_layer_buttons()
         state.configChanged.connect(self.show_config)
 
@@ -288,8 +290,14 @@ class ControlsPanel(QWidget):
     def _set_hidden(self, hidden) -> None:
         self.configRequested.emit(self.config.with_changes(hidden=tuple(hidden)))
 
+    def layer_buttons(self) -> list[QToolButton]:
+        """The layer steppers in Tab order: − layer, + layer, then each layer's − and +."""
+        return self._steppers
+
     def _rebuild_layer_buttons(self) -> None:
         grid = self.layer_grid
+        focused = QApplication.focusWidget()
+        was_focused = focused.objectName() if any(b is focused for b in self._steppers) else ""
         while grid.count():
             item = grid.takeAt(0)
             widget = item.widget()
@@ -309,6 +317,7 @@ class ControlsPanel(QWidget):
         add.clicked.connect(self._add_layer)
         grid.addWidget(remove, 0, 0, 1, 3)
         grid.addWidget(add, 0, 4, 1, 3)
+        self._steppers = [remove, add]
         width = QLabel().fontMetrics().horizontalAdvance("256") + 8
         for i, size in enumerate(hidden):
             row, col = 1 + i // LAYERS_PER_ROW, 4 * (i % LAYERS_PER_ROW)
@@ -326,9 +335,29 @@ class ControlsPanel(QWidget):
             grid.addWidget(minus, row, col)
             grid.addWidget(count, row, col + 1)
             grid.addWidget(plus, row, col + 2)
+            self._steppers += [minus, plus]
         grid.setColumnStretch(4 * LAYERS_PER_ROW, 1)
         for col in range(3, 4 * LAYERS_PER_ROW, 4):
             grid.setColumnMinimumWidth(col, 6)  # a gap between two layers' steppers
+        # New widgets join the end of the window's Tab order: put them back between the layers' text and
+        # the learning rate, and keep the keyboard's focus on the stepper it pressed (its old one is gone).
+        chain = [self.hidden, *self._steppers, self.learning_rate]
+        for a, b in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(a, b)
+        if was_focused:
+            self._refocus(was_focused)
+
+    def _refocus(self, name: str) -> None:
+        """Focus the new stepper called ``name``, or its partner when it is disabled now (− at 1 neuron: +)."""
+        partner = {"removeLayer": "addLayer", "addLayer": "removeLayer"}.get(name) or (
+            name.replace("Minus", "Plus") if name.endswith("Minus") else name.replace("Plus", "Minus")
+        )
+        by_name = {b.objectName(): b for b in self._steppers}
+        for candidate in (by_name.get(name), by_name.get(partner)):
+            if candidate is not None and candidate.isEnabled():
+                candidate.setFocus(Qt.FocusReason.TabFocusReason)
+                return
+        self.hidden.setFocus(Qt.FocusReason.TabFocusReason)
 
     def _remove_layer(self) -> None:
         if self.config.hidden:

@@ -6,9 +6,10 @@ Each panel costs work only while it is visible: the panels tell the training thr
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QTabBar, QTabWidget, QVBoxLayout, QWidget
 
 from ..data.features import toggled
 from ..training.commands import (
@@ -26,7 +27,8 @@ from ..training.commands import (
 )
 from ..training.frame import Frame
 from .confusion_view import ConfusionMarks, ConfusionView
-from .insight_views import HealthView, HiddenSpaceView, RunsView
+from .health_view import HealthView
+from .insight_views import HiddenSpaceView, RunsView
 from .landscape_view import LandscapeView
 from .network_view import NetworkView
 from .state_model import StateModel
@@ -83,8 +85,10 @@ class InsightPanels(QObject):
             # Shown from the View menu, a panel comes to the front of its tab group.
             dock.toggleViewAction().triggered.connect(lambda on, d=dock: d.raise_() if on else None)
             self.docks[key] = dock
-        # All eight share the right side as tabs: each gets the full height, even on a laptop screen.
-        window.setTabPosition(Qt.DockWidgetArea.RightDockWidgetArea, QTabWidget.TabPosition.North)
+        # All seven share the right side as tabs: each gets the full height, even on a laptop screen. The tabs
+        # stand along the window's right edge, where all seven titles fit whole at 768 px (over the panels,
+        # at 1366 px, they were cut to "N…", "Gradien…").
+        window.setTabPosition(Qt.DockWidgetArea.RightDockWidgetArea, QTabWidget.TabPosition.East)
         for key in ("health", "hidden", "runs", "confusion", "step", "landscape"):
             window.tabifyDockWidget(self.docks["network"], self.docks[key])
         self.network.setMinimumWidth(260)
@@ -93,6 +97,7 @@ class InsightPanels(QObject):
         self.docks["network"].raise_()
         for dock in self.docks.values():
             dock.visibilityChanged.connect(self.send_views)
+            dock.visibilityChanged.connect(self.whole_titles)
         self.network.neuronClicked.connect(self.toggle_focus)
         self.network.weightEdited.connect(self.set_weight)
         self.network.featureToggled.connect(
@@ -124,6 +129,16 @@ class InsightPanels(QObject):
         view.readoutChanged.connect(self.readout.setText)
         return box
 
+    @Slot()
+    def whole_titles(self, *_) -> None:
+        """Tabs never cut a panel's title short: where they do not all fit, the tab bar scrolls instead. (Qt
+        makes a dock area's tab bar when panels join, so this runs whenever one is shown or hidden.)"""
+        for bar in self.parent().findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if not shiboken6.isValid(bar):  # the window being destroyed: its panels hide as they go
+                continue
+            bar.setElideMode(Qt.TextElideMode.ElideNone)
+            bar.setUsesScrollButtons(True)
+
     def toggle_actions(self) -> list:
         return [dock.toggleViewAction() for dock in self.docks.values()]
 
@@ -151,7 +166,7 @@ class InsightPanels(QObject):
             health=self.docks["health"].isVisible(),
             hidden=self.hidden.choice() if self.docks["hidden"].isVisible() else None,
             focus=self.focus,
-            confusion=confusion_open or self.marks.toggle.isChecked(),
+            confusion=confusion_open or self.marks.wanted,
             trace=self.docks["step"].isVisible(),
         )
         if not views.confusion:
@@ -244,6 +259,7 @@ class InsightPanels(QObject):
         """Take the open panels' data from a frame (the training thread attaches it about eight times a
         second while training) and redraw one panel per frame, so no single frame pays for all of them."""
         self.hidden.set_layers(list(frame.status.layer_sizes))
+        self.marks.set_regression(frame.status.regression)  # no "Mark misclassified" without classes
         if frame.runs is not None:
             self.runs.set_runs(frame.runs)
         if frame.confusion is not None:

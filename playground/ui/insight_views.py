@@ -1,4 +1,5 @@
-"""The hidden-space, health and runs panels. Each draws what the worker computed; none trains anything."""
+"""The hidden-space and runs panels (the health panel: ``health_view``). Each draws what the worker computed;
+none trains anything."""
 
 from __future__ import annotations
 
@@ -23,9 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..data import MAX_CLASSES
-from ..training.insight import HealthHistory, findings
 from ..training.palette import CLASS_COLORS
 from ..training.runs import SWEEP_EXAMPLES, SWEEPABLE, RunRecord, parse_sweep_values, sweep_config
+from .loss_plot import EpochAxis, PlainAxis
 
 DIVERGED_COLOR = (213, 94, 0)
 LINE_STYLES = [Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine, Qt.PenStyle.DashDotLine]
@@ -133,89 +134,6 @@ class HiddenSpaceView(QWidget):
             item.setData(P[mine, 0], P[mine, 1])
 
 
-class HealthView(QWidget):
-    """Per-layer gradient norm, weight norm and update/weight ratio over time (log scale), unit saturation,
-    and plain-language findings."""
-
-    STATS = {"Gradient norm": "grad_norm", "Weight norm": "weight_norm", "Update / weight": "update_ratio"}
-
-    def sizeHint(self) -> QSize:  # noqa: N802 - pyqtgraph's plots ask for 600 px; a laptop has ~360 to spare
-        return PANEL_HINT
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setObjectName("healthView")
-        layout = QVBoxLayout(self)
-        row = QHBoxLayout()
-        self.stat = QComboBox()
-        self.stat.setObjectName("healthStat")
-        self.stat.addItems(list(self.STATS))
-        row.addWidget(QLabel("Show"))
-        row.addWidget(self.stat)
-        row.addStretch(1)
-        layout.addLayout(row)
-        self.plot = pg.PlotWidget()
-        self.plot.setBackground("w")
-        self.plot.setLogMode(y=True)
-        self.plot.setLabel("bottom", "epoch")
-        self.plot.addLegend(offset=(-10, 10))
-        layout.addWidget(self.plot, 1)
-        self.units = QLabel("")
-        self.units.setObjectName("unitHealth")
-        self.units.setWordWrap(True)
-        layout.addWidget(self.units)
-        self.findings_label = QLabel("")
-        self.findings_label.setObjectName("findings")
-        self.findings_label.setWordWrap(True)
-        self.findings_label.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(self.findings_label)
-        self.history = HealthHistory()
-        self.curves: list = []
-        self.current_findings = []
-        self._run_id = None
-        self.stat.currentIndexChanged.connect(self._redraw)
-
-    def update_from(self, snap) -> None:
-        """Draw a ``frame.HealthFrame``; findings are judged against the settings that run trains with."""
-        if snap.run_id != self._run_id:
-            self._run_id = snap.run_id
-            self.history.clear()
-        config, loss = snap.config, snap.train_loss
-        if not self.history.epochs or self.history.epochs[-1] != snap.epoch:
-            self.history.add(snap.epoch, snap.layer_stats, loss)
-        self._redraw()
-        stats = snap.layer_stats
-        parts = []
-        for k, s in enumerate(stats[:-1], start=1):
-            if not math.isnan(s.saturated):
-                parts.append(f"layer {k}: {s.saturated:.0%} saturated")
-            if not math.isnan(s.dead):
-                parts.append(f"layer {k}: {s.dead:.0%} dead")
-        self.units.setText("Units: " + ", ".join(parts) if parts else "")
-        self.current_findings = findings(self.history, config, snap.activation)
-        if self.current_findings:
-            html = "".join(f"<p><b>{f.title}.</b> {f.evidence} <i>{f.advice}</i></p>" for f in self.current_findings)
-        else:
-            html = "<p>No problems seen: gradients flow through every layer.</p>"
-        self.findings_label.setText(html)
-
-    def _redraw(self, *_):
-        series = self.history.series(self.STATS[self.stat.currentText()])
-        epochs = np.array(self.history.epochs[-len(series) :]) if len(series) else np.zeros(0)
-        n_layers = series.shape[1] if series.ndim == 2 else 0
-        while len(self.curves) < n_layers:
-            k = len(self.curves)
-            color = LAYER_COLORS[k % len(LAYER_COLORS)]
-            self.curves.append(self.plot.plot(pen=pg.mkPen(color, width=2), name=f"layer {k + 1}"))
-        for k, curve in enumerate(self.curves):
-            if k < n_layers:
-                v = series[:, k]
-                ok = np.isfinite(v) & (v > 0)
-                curve.setData(epochs[ok], v[ok])
-            else:
-                curve.setData([], [])
-
-
 class RunsView(QWidget):
     """Finished runs with their settings and results; checked runs' loss curves overlaid; sweeps."""
 
@@ -238,9 +156,11 @@ class RunsView(QWidget):
         self.table.setObjectName("runsTable")
         self.table.setHorizontalHeaderLabels(self.COLUMNS)
         self.table.verticalHeader().hide()
+        for column in (5, 6):
+            self.table.horizontalHeaderItem(column).setToolTip("Accuracy; for a regression run, its RMSE")
         self.table.itemChanged.connect(self._redraw)
         layout.addWidget(self.table, 1)
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(axisItems={"bottom": EpochAxis("bottom"), "left": PlainAxis("left")})
         self.plot.setObjectName("runsPlot")
         self.plot.setBackground("w")
         self.plot.setLabel("bottom", "epoch")
@@ -352,8 +272,11 @@ class RunsView(QWidget):
             run.summary(),
             fmt_number(run.train_loss),
             fmt_number(run.test_loss),
-            fmt_number(run.train_accuracy, True),
-            fmt_number(run.test_accuracy, True),
+            *(  # a regression has no accuracy: its RMSE, named, in the same columns
+                (f"RMSE {fmt_number(run.train_rmse)}", f"RMSE {fmt_number(run.test_rmse)}")
+                if run.regression
+                else (fmt_number(run.train_accuracy, True), fmt_number(run.test_accuracy, True))
+            ),
             f"{run.epochs:,}",
             f"{run.seconds:.1f} s",
         ]
@@ -401,7 +324,15 @@ class RunsView(QWidget):
         for row in self.checked():
             run = self.runs[row]
             ok = np.isfinite(run.curve_losses) & (run.curve_losses > 0)
-            self.plot.plot(run.curve_epochs[ok], run.curve_losses[ok], pen=self.pen(row))
+            one = ok.sum() == 1  # a line of one point draws nothing: a dot instead
+            pen = self.pen(row)
+            self.plot.plot(
+                run.curve_epochs[ok],
+                run.curve_losses[ok],
+                pen=pen,
+                symbol="o" if one else None,
+                symbolBrush=pen.color(),
+            )
 
     def overlaid(self) -> int:
         return len([i for i in self.plot.listDataItems()])

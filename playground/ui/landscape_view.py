@@ -86,6 +86,7 @@ class LandscapeView(QWidget):
         self.colormap = pg.colormap.get("viridis")
         self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=self.colormap, interactive=False, width=12)
         self.colorbar.axis.setLabel("log10 loss")
+        self.colorbar.axis.enableAutoSIPrefix(False)  # it read "-160" for -0.16 under "log10 (loss (x0.001))"
         self.plot.getPlotItem().layout.addItem(self.colorbar, 2, 5)
         layout.addWidget(self.plot, 1)
         self.info = QLabel("Open this panel to compute the landscape around the current weights.")

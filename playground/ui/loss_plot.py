@@ -44,6 +44,17 @@ class PlainAxis(pg.AxisItem):
         return [f"{10.0**v:.3g}" for v in values]
 
 
+class EpochAxis(PlainAxis):
+    """Plain whole numbers: ticks only at integers (pyqtgraph ticks 0.2, 0.4, ... over a short range)."""
+
+    def tickValues(self, minVal, maxVal, size):  # noqa: N802, N803 - pyqtgraph's names
+        levels = [(spacing, values) for spacing, values in super().tickValues(minVal, maxVal, size) if spacing >= 1]
+        if not levels:
+            low, high = sorted((minVal, maxVal))
+            levels = [(1.0, [float(v) for v in range(math.ceil(low), math.floor(high) + 1)])]
+        return levels
+
+
 def nice_step(raw: float) -> float:
     """The smallest of 1, 2, 5 × 10^k at least ``raw``."""
     if not (math.isfinite(raw) and raw > 0):

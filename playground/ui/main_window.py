@@ -16,6 +16,7 @@ from ..training.commands import Apply, NewRun, Pause, Play, Reset, SetBounds, Se
 from ..training.state import ViewState, sane_bounds
 from . import window_setup as setup
 from .canvas import Canvas
+from .confirm import confirm_new_seed
 from .controls import ControlsPanel
 from .data_model import DatasetModel
 from .drawing import DrawTool
@@ -59,7 +60,7 @@ class MainWindow(QMainWindow):
         self.presenter = FramePresenter(self.thread, self.state, *parts, self.status_line)
         self.share = ShareActions.for_window(self)  # Export → Python script, Copy / Paste settings
         self.actions = add_menus(self.menuBar(), window_menus(self))
-        setup.set_tab_order(setup.screen_order(self))
+        setup.keyboard_manners(self)  # Tab order, tables Tab leaves, a focus frame where none is drawn
         self._wire()
         self.thread.start()
         self.insight.send_views()
@@ -164,9 +165,8 @@ class MainWindow(QMainWindow):
         self.shortcuts = setup.ShortcutsDialog(self)
         self.shortcuts.show()
 
-    def keyPressEvent(self, event) -> None:
-        if not setup.handle_key(self, event):
-            super().keyPressEvent(event)
+    keyPressEvent = setup.key_press  # Space trains or pauses, Enter presses the focused button
+    focusNextPrevChild = setup.focus_next_shown  # Tab skips what cannot be seen (a panel behind a tab)
 
     def _wire(self) -> None:
         b, d, t = self.buttons, self.data_panel, self.thread
@@ -175,7 +175,7 @@ class MainWindow(QMainWindow):
         b.epochsRequested.connect(lambda n: t.send(Step(n)))
         b.speedRequested.connect(lambda speed: t.send(SetSpeed(speed)))
         b.reset.clicked.connect(lambda: t.send(Reset()))
-        b.new_seed.clicked.connect(lambda: self.apply_config(self.state.next_seed()))
+        b.new_seed.clicked.connect(lambda: confirm_new_seed(self, lambda: self.apply_config(self.state.next_seed())))
         self.controls.configRequested.connect(self.apply_config)
         self.state.configChanged.connect(self._config_changed)
         self.state.viewChanged.connect(self._view_changed)

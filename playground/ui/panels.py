@@ -41,7 +41,7 @@ NOTHING_TO_REDO = "Nothing to redo: what you undo can be redone (Ctrl+Shift+Z)"
 NOTICE_SECONDS = 8  # a one-off notice fades after this; a divergence explanation or a problem stays
 NOTICE_STYLE = "QLabel { background: #fff4d6; border: 1px solid #e69f00; padding: 6px; }"
 COLUMN_WIDTH = 380  # the control column's width: fixed, so changing text never moves it
-PROBLEM_STYLE = "QLabel { background: #fde8e1; border: 1px solid #d55e00; padding: 6px; }"
+PROBLEM_STYLE = "QFrame#problemBanner { background: #fde8e1; border: 1px solid #d55e00; }"
 
 
 def _button(text: str, name: str, tip: str) -> QPushButton:
@@ -72,7 +72,10 @@ class TrainingButtons(QWidget):
         self.step = _button("Step", "stepButton", "Train one epoch (Ctrl+.)")
         self.reset = _button("Reset", "resetButton", "New weights from the same seed: a reset is reproducible (Ctrl+R)")
         self.new_seed = _button(
-            "New seed", "newSeedButton", "Reset with the next seed: new weights and a new train/test split"
+            "New seed",
+            "newSeedButton",
+            "Reset with the next seed: new weights and a new train/test split; asks first when the run has "
+            "trained (Ctrl+Shift+R)",
         )
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -132,19 +135,24 @@ class Notices(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
+        # The problem and its × share one banner: the button sits inside it, at its top right.
+        self.problem_banner = QFrame()
+        self.problem_banner.setObjectName("problemBanner")
+        self.problem_banner.setStyleSheet(PROBLEM_STYLE)
         self.problem = QLabel("")
         self.problem.setObjectName("problemLabel")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet(PROBLEM_STYLE)
         self.dismiss = QToolButton()
         self.dismiss.setObjectName("dismissProblem")
         self.dismiss.setText("×")
         self.dismiss.setToolTip("Dismiss this message")
+        self.dismiss.setAutoRaise(True)
         self.dismiss.clicked.connect(self.clear_problem)
-        problem_row = QHBoxLayout()
+        problem_row = QHBoxLayout(self.problem_banner)
+        problem_row.setContentsMargins(6, 4, 4, 4)
         problem_row.addWidget(self.problem, 1)
         problem_row.addWidget(self.dismiss, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(problem_row)
+        layout.addWidget(self.problem_banner)
         self.run = QLabel("")
         self.run.setObjectName("noticeLabel")
         self.run.setWordWrap(True)
@@ -173,7 +181,7 @@ class Notices(QWidget):
         host = self.parentWidget()
         if host is None:
             return
-        showing = self.problem.isVisibleTo(self) or self.run.isVisibleTo(self)
+        showing = self.problem_banner.isVisibleTo(self) or self.run.isVisibleTo(self)
         self.setVisible(showing)
         if not showing:
             return
@@ -185,19 +193,17 @@ class Notices(QWidget):
 
     def show_problem(self, text: str) -> None:
         self.problem.setText(text)
-        self.problem.show()
-        self.dismiss.show()
+        self.problem_banner.show()
         self._place()
 
     def clear_problem(self) -> None:
         self.problem.setText("")
-        self.problem.hide()
-        self.dismiss.hide()
+        self.problem_banner.hide()
         self._place()
 
     @property
     def problem_text(self) -> str:
-        return self.problem.text() if self.problem.isVisibleTo(self) else ""
+        return self.problem.text() if self.problem_banner.isVisibleTo(self) else ""
 
     @property
     def run_text(self) -> str:
@@ -483,6 +489,7 @@ def main_layout(column, canvas: QWidget, loss_plot: QWidget, timeline: QWidget) 
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # it draws no focus; Tab to a control scrolls to it
     bar = scroll.verticalScrollBar().sizeHint().width()
     scroll.setFixedWidth(max(COLUMN_WIDTH, side.minimumSizeHint().width()) + bar)
     scroll.setMinimumHeight(120)

@@ -7,10 +7,15 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QApplication,
     QDialog,
     QDialogButtonBox,
+    QGraphicsView,
     QHeaderView,
     QMainWindow,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -20,18 +25,40 @@ from PySide6.QtWidgets import (
 from .menus import shortcut_rows
 
 DEFAULT_SIZE = QSize(1280, 800)
+SMALL_SCREEN = QSize(1600, 900)  # a screen narrower or shorter than this gets a maximised window
 PRESENTER_SCALE = 1.5  # fonts in presenter mode
 MARKER, PRESENTER_MARKER = 8, 14
 
 
+def small_screen(available: QRect) -> bool:
+    """A laptop's screen (1366×768, 1440×900, ...): a window of the default size would leave a strip beside
+    it, so the window takes the whole screen instead."""
+    return available.width() < SMALL_SCREEN.width() or available.height() < SMALL_SCREEN.height()
+
+
 def fit_to_screen(window: QMainWindow, available: QRect) -> None:
-    """Start at most at the screen's available area (never bigger), and at least the default size if it fits."""
+    """The window's size and place before it is shown: the whole available area of a small screen; on a
+    bigger one 80 % × 85 % of it (at least the default size), centred. Never bigger than the screen."""
     frame = window.frameGeometry().size() - window.geometry().size()  # title bar and borders, once shown
-    width = max(DEFAULT_SIZE.width(), round(0.8 * available.width()))  # a big screen gets a big window
-    height = max(DEFAULT_SIZE.height(), round(0.85 * available.height()))
-    width = min(width, available.width() - frame.width())
-    height = min(height, available.height() - frame.height())
-    window.resize(width, height)
+    room = available.size() - frame
+    if small_screen(available):
+        size = room
+    else:
+        wanted = QSize(round(0.8 * available.width()), round(0.85 * available.height()))
+        size = wanted.expandedTo(DEFAULT_SIZE).boundedTo(room)
+    window.resize(size)
+    window.move(
+        available.x() + (room.width() - size.width()) // 2, available.y() + (room.height() - size.height()) // 2
+    )
+
+
+def show_on_screen(window: QMainWindow, restored: bool) -> None:
+    """Show the window: as the user left it when its saved geometry was ``restored`` (Qt keeps that on the
+    screen, maximised or not), else maximised on a small screen, else at the size ``fit_to_screen`` gave."""
+    if not restored and small_screen(window.screen().availableGeometry()):
+        window.showMaximized()
+    else:
+        window.show()
 
 
 def checkable(parent, text: str, name: str, slot, shortcut: str = "") -> QAction:
@@ -49,6 +76,12 @@ def add_view_actions(w) -> None:
     w.normal_font = w.font()
     w.log_epochs_action = checkable(w, "Log epoch axis", "logEpochsAction", w.loss_plot.set_log_epochs)
     w.presenter_action = checkable(w, "Presenter mode", "presenterAction", lambda on: set_presenter(w, on), "F11")
+
+
+def key_press(window: QMainWindow, event) -> None:
+    """``MainWindow.keyPressEvent``: the window's own keys (``handle_key``), else Qt's."""
+    if not handle_key(window, event):
+        QMainWindow.keyPressEvent(window, event)
 
 
 def handle_key(window, event) -> bool:
@@ -103,15 +136,86 @@ def set_tab_order(widgets: list[QWidget]) -> None:
 
 
 def screen_order(w) -> list[QWidget]:
-    """The control column's focusable controls, top to bottom and left to right."""
+    """The control column's focusable controls, top to bottom and left to right (the layer steppers right
+    after the layers' text: the controls panel keeps them there when it rebuilds them)."""
     b, d, c = w.buttons, w.data_panel, w.controls
     return [
         *(b.train, b.step, b.reset, b.new_seed, b.speed, b.epochs, b.train_n),
         *(d.preset, d.points, d.noise, d.load, d.current_class, d.eraser, d.trace_tool, d.undo, d.redo, d.clear),
         *(d.show_test, d.discretize, d.log_scale, d.suggest),
-        *(c.hidden, c.learning_rate, c.activation, c.optimizer, c.init, c.batch, c.regularization, c.reg_rate),
-        *(c.test_ratio, c.seed, c.max_epochs),
+        *(c.hidden, *c.layer_buttons(), c.learning_rate, c.activation, c.optimizer, c.init, c.batch),
+        *(c.regularization, c.reg_rate, c.test_ratio, c.seed, c.max_epochs),
     ]
+
+
+FOCUS_FRAME = (  # the same width focused or not, so nothing inside moves
+    "QAbstractScrollArea { border: 1px solid palette(mid); padding: 1px; }"
+    " QAbstractScrollArea:focus { border: 2px solid palette(highlight); padding: 0px; }"
+)
+
+
+def keyboard_manners(w) -> None:
+    """Tab in screen order: the control column, the canvas's check box, the timeline under the loss plot,
+    then the panel in front and the panels' tabs. Tab leaves a table (the arrow keys move inside it) instead
+    of walking its cells. A list, table or text panel shows its focus with a frame (Fusion marks only a
+    current cell, and an empty table has none)."""
+    t = w.timeline
+    set_tab_order([*screen_order(w), w.insight.marks.toggle, t.slider, t.now_button, t.branch_button])
+    for view in w.findChildren(QAbstractScrollArea):
+        if view.window() is not w:
+            continue  # a combo box's list, in a popup of its own
+        if isinstance(view, QAbstractItemView):
+            view.setTabKeyNavigation(False)
+        if view.focusPolicy() & Qt.FocusPolicy.TabFocus and not isinstance(view, (QGraphicsView, QScrollArea)):
+            view.setStyleSheet(FOCUS_FRAME)
+
+
+MAX_TAB_STEPS = 500  # more than the window's focusable widgets: a cycle with nothing shown still ends
+
+
+def focus_next_shown(window: QMainWindow, forward: bool) -> bool:
+    """``MainWindow.focusNextPrevChild``: Tab and Shift+Tab stop only where the user can see the focus. Qt's
+    own order would also stop in the panels behind another panel's tab and on a spare tab bar (both parked
+    outside the window, still "visible"), and on the plots, which take no keys and draw no focus (click
+    them instead). The control column scrolls to the control reached."""
+    start = QApplication.focusWidget()
+    for _ in range(MAX_TAB_STEPS):
+        if not QMainWindow.focusNextPrevChild(window, forward):
+            return False
+        widget = QApplication.focusWidget()
+        if widget is None or widget is start:
+            return True
+        if shown_on_screen(widget) and not isinstance(widget, QGraphicsView):
+            for scroll in _ancestors(widget, QScrollArea):
+                scroll.ensureWidgetVisible(widget)
+            return True
+    return True
+
+
+def shown_on_screen(widget: QWidget) -> bool:
+    """Visible and inside each of its parents, up to the window: Qt parks a docked panel behind another's tab
+    (and a tab bar it does not need) at negative coordinates, outside the window, and calls them visible.
+    What a scroll area holds counts as shown: it scrolls to it."""
+    if not widget.isVisible():
+        return False
+    child = widget
+    while not child.isWindow():
+        parent = child.parentWidget()
+        holder = parent.parentWidget()
+        scrolled = isinstance(holder, QAbstractScrollArea) and holder.viewport() is parent
+        if not scrolled and not child.geometry().intersects(parent.rect()):
+            return False
+        child = parent
+    return True
+
+
+def _ancestors(widget: QWidget, kind: type) -> list:
+    out, parent = [], widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, kind):
+            out.append(parent)
+        parent = parent.parentWidget()
+    return out
 
 
 def set_presenter(w, on: bool) -> None:
