@@ -216,7 +216,7 @@ class StackedNetwork:
         else:
             Zt = np.matmul(block[:, :-1].transpose(0, 2, 1), H[last])
             Zt += block[:, -1, :, None]
-        losses, dZt = _loss_and_delta(self.output_name, Zt, Y.T, want_delta=True)
+        losses, dZt = _loss_and_delta(self.output_name, Zt, Y.T, want_delta=True, ones=ws.ones)
         # Backward: dW = A_prev.T @ dZ, db = dZ summed over the samples (a product with ones), and
         # dZ_prev.T = (W @ dZ.T) * f'(A_prev.T), per network.
         ones = ws.ones
@@ -273,7 +273,7 @@ class _Workspace:
         ]
 
 
-def _loss_and_delta(output: str, Zt: np.ndarray, Yt: np.ndarray, want_delta: bool):
+def _loss_and_delta(output: str, Zt: np.ndarray, Yt: np.ndarray, want_delta: bool, ones: np.ndarray | None = None):
     """Per-network mean loss ``(K,)`` (float64) and dLoss/dZ.T ``(K, n_out, n)`` from logits ``Zt``
     ``(K, n_out, n)`` and shared targets ``Yt`` ``(n_out, n)``: the losses of ``outputs.py``, with the network
     axis kept. Overwrites ``Zt``. Cross-entropies below 0 (float32 rounding) read 0; NaN passes through."""
@@ -286,7 +286,8 @@ def _loss_and_delta(output: str, Zt: np.ndarray, Yt: np.ndarray, want_delta: boo
         # (log(1 + |t|) rather than log1p: 5x faster here, and off by an ulp of 1 at most, as |t| <= 1.)
         # Sums as products with ones (a BLAS dot each), far quicker than reductions over small axes.
         K = Zt.shape[0]
-        ones = np.ones(n, Zt.dtype)
+        if ones is None or ones.shape != (n,) or ones.dtype != Zt.dtype:
+            ones = np.ones(n, Zt.dtype)
         u = np.maximum(Zt, kind(0.0))
         a = np.multiply(Yt, Zt)
         u -= a

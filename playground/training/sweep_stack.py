@@ -116,10 +116,11 @@ class StackedTrainer:
                 total += losses * (stop - start)
         self.epoch += 1
         losses = total / n
-        for k in np.flatnonzero(~np.isfinite(losses)):
-            if not self.diverged_at[k]:
-                self.diverged_at[k] = self.epoch
-        losses[[k for k in range(self.K) if self.diverged_at[k]]] = math.nan
+        if any(self.diverged_at) or not np.isfinite(losses).all():
+            for k in np.flatnonzero(~np.isfinite(losses)):
+                if not self.diverged_at[k]:
+                    self.diverged_at[k] = self.epoch
+            losses[[k for k in range(self.K) if self.diverged_at[k]]] = math.nan
         return losses
 
     def evaluate(self) -> list[Metrics]:
