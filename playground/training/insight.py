@@ -170,6 +170,34 @@ def _worst_layer(shares: list[float]) -> tuple[float, int]:
     return max(measured, key=lambda m: (m[0], -m[1]), default=(0.0, 0))  # ties: the earlier layer
 
 
+def _layer_names(layers: list[int]) -> str:
+    """[1] -> "layer 1", [1, 2, 3] -> "layers 1–3", [1, 3] -> "layers 1, 3"."""
+    if len(layers) == 1:
+        return f"layer {layers[0]}"
+    if layers == list(range(layers[0], layers[-1] + 1)):
+        return f"layers {layers[0]}–{layers[-1]}"
+    return "layers " + ", ".join(str(k) for k in layers)
+
+
+def _vanishing_evidence(grads: np.ndarray) -> str:
+    """What the layer gradient norms show when the first layer's is under a thousandth of the last's, or a
+    layer's is exactly 0: said as such (a ratio to it would be infinite: "1e+299 times smaller" is not true)."""
+    last = float(grads[-1])
+    zero = [k for k, g in enumerate(grads[:-1], start=1) if g == 0]
+    if zero:
+        its, they = ("its", "it does") if len(zero) == 1 else ("their", "they do")
+        return (
+            f"No gradient reaches {_layer_names(zero)}: {its} gradient is exactly 0 while the last layer's is "
+            f"{last:.2g}, so {they} not learn at all."
+        )
+    ratio = last / float(grads[0])  # a Python float: inf, not a NumPy overflow warning
+    shown = f"{ratio:.0e}" if math.isfinite(ratio) else "more than 1e+300"  # a subnormal first gradient
+    return (
+        f"The first layer's gradient ({grads[0]:.2g}) is {shown} times smaller than the last "
+        f"layer's ({last:.2g}): the early layers barely learn."
+    )
+
+
 def findings(history: HealthHistory, config, activation: str) -> list[Finding]:
     """Plain-language problems, each naming its evidence and what to try. Empty when all looks well."""
     out: list[Finding] = []
@@ -189,12 +217,11 @@ def findings(history: HealthHistory, config, activation: str) -> list[Finding]:
                 "lower the learning rate tenfold, or use the 'xavier'/'he' initialiser, then Reset.",
             )
         )
-    elif len(grads) >= 3 and grads[-1] > 0 and grads[0] < 1e-3 * grads[-1]:
+    elif grads[-1] > 0 and ((len(grads) >= 3 and grads[0] < 1e-3 * grads[-1]) or 0 in grads[:-1]):
         out.append(
             Finding(
                 "Vanishing gradients",
-                f"The first layer's gradient ({grads[0]:.2g}) is {grads[-1] / max(grads[0], 1e-300):.0e} times smaller "
-                f"than the last layer's ({grads[-1]:.2g}): the early layers barely learn.",
+                _vanishing_evidence(grads),
                 "Use fewer layers, ReLU or tanh instead of sigmoid, or the 'he' initialiser for ReLU.",
             )
         )

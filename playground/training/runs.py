@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .config import TrainConfig, format_hidden_layers
+from .trainer import MSE_PER_LOSS
 
 MAX_CURVE = 400  # points kept per run's loss curve
 MAX_RUNS = 200  # runs kept (and saved in a session)
@@ -64,6 +65,13 @@ class RunRecord:
     def regression(self) -> bool:
         """Whether the run fitted values (it has an RMSE) rather than classes."""
         return not (math.isnan(self.train_rmse) and math.isnan(self.test_rmse))
+
+    @property
+    def loss_scale(self) -> float:
+        """From the losses kept here (the engine's) to the figure the window shows: a regression's mean squared
+        error, twice the engine's ½·MSE (``trainer.MSE_PER_LOSS``), or a classification's loss as it is. The
+        record and its session keep the engine's loss; only the display scales it."""
+        return MSE_PER_LOSS if self.regression else 1.0
 
     def summary(self) -> str:
         c = self.config

@@ -61,6 +61,7 @@ class InsightPanels(QObject):
         self.landscape = LandscapeView()
         self.rewind = timeline  # under the loss plot, not a dock: it moves the whole window
         self._landscape_open = False
+        self.detached = False  # see detach
         self.focus: tuple | None = None
         self._pending: dict = {}  # panel -> sub-frame waiting to be drawn
         self.docks: dict[str, QDockWidget] = {}
@@ -158,8 +159,17 @@ class InsightPanels(QObject):
             width = max(need, min(DOCK_WIDTH, window.width() * 3 // 10))
             window.resizeDocks(shown[:1], [width], Qt.Orientation.Horizontal)
 
+    def detach(self) -> None:
+        """The window is going for good: no panel handler runs again (as the window is destroyed its panels
+        hide, and their handlers would draw on items deleted before them)."""
+        self.detached = True
+        for dock in self.docks.values():
+            dock.blockSignals(True)
+
     @Slot()
     def send_views(self, *_) -> None:
+        if self.detached:
+            return
         confusion_open = self.docks["confusion"].isVisible()
         views = Views(
             network=self.docks["network"].isVisible(),

@@ -142,6 +142,11 @@ class RunsView(QWidget):
     applyRequested = Signal(object)  # a TrainConfig to use
 
     COLUMNS = ["", "Run", "Settings", "Train loss", "Test loss", "Train acc", "Test acc", "Epochs", "Time"]
+    LOSS_TIP = (
+        "The loss; for a regression run, the mean squared error (MSE), as Progress and the loss plot show it "
+        "(the network minimises half of it)"
+    )
+    MSE_TIP = "Mean squared error (MSE): twice the ½·MSE the network minimises, as Progress shows it"
     MAX_OVERLAY = 8  # curves overlaid at once: new runs start unticked beyond this, so drawing stays cheap
 
     def sizeHint(self) -> QSize:  # noqa: N802 - pyqtgraph's plots ask for 600 px; a laptop has ~360 to spare
@@ -156,6 +161,8 @@ class RunsView(QWidget):
         self.table.setObjectName("runsTable")
         self.table.setHorizontalHeaderLabels(self.COLUMNS)
         self.table.verticalHeader().hide()
+        for column in (3, 4):
+            self.table.horizontalHeaderItem(column).setToolTip(self.LOSS_TIP)
         for column in (5, 6):
             self.table.horizontalHeaderItem(column).setToolTip("Accuracy; for a regression run, its RMSE")
         self.table.itemChanged.connect(self._redraw)
@@ -253,6 +260,9 @@ class RunsView(QWidget):
         for row in order[: max(0, len(order) - self.MAX_OVERLAY)]:  # the oldest ticked make room
             self.set_checked(row, False)
         self.table.blockSignals(False)
+        mse = bool(runs) and all(r.regression for r in runs)  # else "loss", its cells saying where it is an MSE
+        for column, name in ((3, "Train"), (4, "Test")):
+            self.table.horizontalHeaderItem(column).setText(f"{name} MSE" if mse else f"{name} loss")
         if len(runs) <= 20:  # later rows rarely change the column widths; measuring all rows costs O(n)
             self.table.resizeColumnsToContents()
         self._redraw()
@@ -267,11 +277,12 @@ class RunsView(QWidget):
         box.setIcon(_pen_icon(self.pen(row)))  # the table is the legend: each row shows its curve's pen
         self.table.setItem(row, 0, box)
         diverged = "diverged" in run.label
+        mse = "MSE " if run.regression else ""  # the loss as Progress shows it: a regression's MSE, named
         cells = [
             ("⚠ " if diverged else "") + (run.label or f"run {row + 1}"),
             run.summary(),
-            fmt_number(run.train_loss),
-            fmt_number(run.test_loss),
+            mse + fmt_number(run.loss_scale * run.train_loss),
+            mse + fmt_number(run.loss_scale * run.test_loss),
             *(  # a regression has no accuracy: its RMSE, named, in the same columns
                 (f"RMSE {fmt_number(run.train_rmse)}", f"RMSE {fmt_number(run.test_rmse)}")
                 if run.regression
@@ -286,6 +297,8 @@ class RunsView(QWidget):
             if diverged:
                 item.setForeground(QColor(*DIVERGED_COLOR))
                 item.setToolTip("This run diverged: its loss became infinite or shot up and stayed there.")
+            elif mse and col in (3, 4):
+                item.setToolTip(self.MSE_TIP)
             self.table.setItem(row, col, item)
 
     def pen(self, row: int) -> QPen:
@@ -321,6 +334,9 @@ class RunsView(QWidget):
 
     def _redraw(self, *_):
         self.plot.clear()
+        kinds = {self.runs[row].regression for row in self.checked()}
+        label = {frozenset({True}): "train MSE", frozenset({True, False}): "train loss (MSE for values)"}
+        self.plot.setLabel("left", label.get(frozenset(kinds), "train loss"))
         for row in self.checked():
             run = self.runs[row]
             ok = np.isfinite(run.curve_losses) & (run.curve_losses > 0)
@@ -328,7 +344,7 @@ class RunsView(QWidget):
             pen = self.pen(row)
             self.plot.plot(
                 run.curve_epochs[ok],
-                run.curve_losses[ok],
+                run.loss_scale * run.curve_losses[ok],
                 pen=pen,
                 symbol="o" if one else None,
                 symbolBrush=pen.color(),

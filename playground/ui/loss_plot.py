@@ -45,14 +45,57 @@ class PlainAxis(pg.AxisItem):
 
 
 class EpochAxis(PlainAxis):
-    """Plain whole numbers: ticks only at integers (pyqtgraph ticks 0.2, 0.4, ... over a short range)."""
+    """Plain whole numbers: ticks only at integers (pyqtgraph ticks 0.2, 0.4, ... over a short range); on a
+    log axis, whole epochs too: decades, 2 and 5 times them, and every whole epoch within about a decade."""
 
     def tickValues(self, minVal, maxVal, size):  # noqa: N802, N803 - pyqtgraph's names
+        if self.logMode:  # (pyqtgraph's own path would go through the linear ticks first)
+            return self.logTickValues(minVal, maxVal, size, [])
         levels = [(spacing, values) for spacing, values in super().tickValues(minVal, maxVal, size) if spacing >= 1]
         if not levels:
             low, high = sorted((minVal, maxVal))
             levels = [(1.0, [float(v) for v in range(math.ceil(low), math.floor(high) + 1)])]
         return levels
+
+    def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802, N803 - pyqtgraph's names
+        lo, hi = max(min(minVal, maxVal), 0.0), min(max(minVal, maxVal), 300.0)  # from epoch 1
+        span = hi - lo
+        if not (math.isfinite(span) and span > 0):
+            return []
+        every = max(1, math.ceil(span / max(size / 35.0, 1.0)))  # no more decade labels than fit
+        major = [float(d) for d in range(math.ceil(lo), math.floor(hi) + 1) if d % every == 0]
+        steps = range(2, 10) if span <= 0.7 else (2, 5) if span <= 3.5 else ()
+        minor = [d + math.log10(m) for d in range(math.floor(lo), math.ceil(hi)) for m in steps]
+        return [(float(every), major), (None, [v for v in minor if lo <= v <= hi])]
+
+    def logTickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph's name
+        return [f"{round(10.0**v)}" for v in values]
+
+
+class EpochViewBox(pg.ViewBox):
+    """A view whose auto-range shows epochs from 0 (epoch 1 on a log axis, ``log_x``) to at least
+    ``MIN_EPOCHS``, and which cannot be panned below that start: one Step shows 0..10, not -40..40."""
+
+    MIN_EPOCHS = 10
+    X_ROOM = 0.03  # room after the last epoch, a share of the range
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.log_x = False
+        self.setLimits(xMin=0.0)  # epoch 0, or on a log axis log10(1)
+
+    def childrenBounds(self, frac=None, orthoRange=(None, None), items=None):  # noqa: N802, N803 - pyqtgraph's
+        bounds = super().childrenBounds(frac=frac, orthoRange=orthoRange, items=items)
+        least = math.log10(self.MIN_EPOCHS) if self.log_x else float(self.MIN_EPOCHS)
+        x = bounds[0]
+        last = least if x is None or not math.isfinite(x[1]) else max(least, x[1] * (1 + self.X_ROOM))
+        bounds[0] = [0.0, last]
+        return bounds
+
+    def suggestPadding(self, axis):  # noqa: N802 - pyqtgraph's name
+        # The epoch axis pads only on the right (X_ROOM above): padding on both sides, then shifted right by
+        # the limit at 0, would leave twice the room after the last epoch.
+        return 0.0 if axis == 0 else super().suggestPadding(axis)
 
 
 def nice_step(raw: float) -> float:
@@ -68,7 +111,10 @@ class LossPlot(pg.PlotWidget):
     there); ``train`` and ``test`` here are the display's bounded copies, fed by the frames."""
 
     def __init__(self, parent=None):
-        super().__init__(parent, axisItems={"left": PlainAxis("left"), "bottom": PlainAxis("bottom")})
+        self.epoch_view = EpochViewBox()
+        super().__init__(
+            parent, viewBox=self.epoch_view, axisItems={"left": PlainAxis("left"), "bottom": EpochAxis("bottom")}
+        )
         self.setObjectName("lossPlot")
         self.log_epochs = False
         self.setBackground("w")
@@ -102,7 +148,7 @@ class LossPlot(pg.PlotWidget):
         a linear output is half of it (½·mean (a − y)², as TensorFlow Playground's, so that dL/dz = a − y):
         its values are doubled on the way in. Call before the frame's losses are added."""
         self.scale = MSE_PER_LOSS if regression else 1.0
-        label = "MSE (mean squared error)" if regression else "loss"
+        label = "MSE" if regression else "loss"  # (a longer name is cut off on a laptop's short plot)
         if self.getAxis("left").labelText != label:
             self.setLabel("left", label)
 
@@ -130,6 +176,7 @@ class LossPlot(pg.PlotWidget):
     def set_log_epochs(self, on: bool) -> None:
         """A log epoch axis, for long runs whose early epochs are squashed against the loss axis."""
         self.log_epochs = on
+        self.epoch_view.log_x = on
         self.setLogMode(x=on)
         self.redraw()
 
@@ -151,7 +198,6 @@ class LossPlot(pg.PlotWidget):
         self._stale = True
         self.readout.setText("")  # about the curves that were
         if not len(self.train.data()[0]):  # a new run: the epoch axis starts again, not at the old run's end
-            self.setXRange(0, 100, padding=0)
             self.getPlotItem().enableAutoRange(axis="x")
 
     def redraw_if_stale(self, min_interval: float) -> bool:

@@ -16,7 +16,7 @@ from ..training.commands import Apply, NewRun, Pause, Play, Reset, SetBounds, Se
 from ..training.state import ViewState, sane_bounds
 from . import window_setup as setup
 from .canvas import Canvas
-from .confirm import confirm_new_seed
+from .confirm import confirm
 from .controls import ControlsPanel
 from .data_model import DatasetModel
 from .drawing import DrawTool
@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self.actions = add_menus(self.menuBar(), window_menus(self))
         setup.keyboard_manners(self)  # Tab order, tables Tab leaves, a focus frame where none is drawn
         self._wire()
+        setup.quiet_exit(self)  # a script that returns without closing the window exits quietly
         self.thread.start()
         self.insight.send_views()
         self._show_points()
@@ -174,8 +175,8 @@ class MainWindow(QMainWindow):
         b.step.clicked.connect(lambda: t.send(Step()))
         b.epochsRequested.connect(lambda n: t.send(Step(n)))
         b.speedRequested.connect(lambda speed: t.send(SetSpeed(speed)))
-        b.reset.clicked.connect(lambda: t.send(Reset()))
-        b.new_seed.clicked.connect(lambda: confirm_new_seed(self, lambda: self.apply_config(self.state.next_seed())))
+        b.reset.clicked.connect(lambda: confirm(self, "reset", lambda: t.send(Reset())))
+        b.new_seed.clicked.connect(lambda: confirm(self, "new_seed", lambda: self.apply_config(self.state.next_seed())))
         self.controls.configRequested.connect(self.apply_config)
         self.state.configChanged.connect(self._config_changed)
         self.state.viewChanged.connect(self._view_changed)
@@ -192,9 +193,8 @@ class MainWindow(QMainWindow):
         d.clear.clicked.connect(self.model.clear)
         self.sessions.saved.connect(lambda path: self.notify(f"Saved {path}"))
         self.sessions.failed.connect(self.show_problem)
-        keys = {"Escape": lambda: self.insight.toggle_focus(-1, -1)}
-        keys.update({str(k + 1): lambda k=k: self.state.update_view(current_class=k) for k in range(MAX_CLASSES)})
-        for key, slot in keys.items():
+        keys = {str(k + 1): lambda k=k: self.state.update_view(current_class=k) for k in range(MAX_CLASSES)}
+        for key, slot in [("Escape", lambda: self.insight.toggle_focus(-1, -1)), *keys.items()]:
             QShortcut(QKeySequence(key), self).activated.connect(slot)
 
     @Slot(object, object)

@@ -1,8 +1,13 @@
 """The window's manners: its size on the screen, the keys it handles itself, the shortcuts help, the tab
-order and presenter mode. Each is a small function of the built window, kept out of ``main_window``."""
+order, presenter mode and a quiet exit. Each is a small function of the built window, kept out of
+``main_window``."""
 
 from __future__ import annotations
 
+import atexit
+import weakref
+
+import shiboken6
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
@@ -59,6 +64,22 @@ def show_on_screen(window: QMainWindow, restored: bool) -> None:
         window.showMaximized()
     else:
         window.show()
+
+
+def quiet_exit(window) -> None:
+    """A script may build the window and return without closing it. Then, at Python's exit and before it
+    tears objects down, the window lets go of its panels' signals (its destruction hides every panel, and
+    their handlers would draw on canvas items deleted before them) and shuts down as closing does (a QThread
+    destroyed while it runs aborts the process). A window closed or deleted before is left alone."""
+    ref = weakref.ref(window)
+
+    def at_exit() -> None:
+        w = ref()
+        if w is not None and shiboken6.isValid(w):
+            w.insight.detach()
+            w.shutdown()
+
+    atexit.register(at_exit)
 
 
 def checkable(parent, text: str, name: str, slot, shortcut: str = "") -> QAction:

@@ -13,7 +13,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QLineEdit
+from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QLineEdit, QMessageBox
 
 from playground.data import History, edits, make_preset
 from playground.training import TrainConfig
@@ -23,6 +23,21 @@ pytestmark = pytest.mark.slow
 
 SECONDS = float(os.environ.get("PLAYGROUND_MONKEY_SECONDS", "8"))
 pg.setConfigOption("mouseRateLimit", -1)
+
+
+def _reset(w):
+    """Reset, answering "Reset" when the window asks (it does once the run has trained)."""
+    w.buttons.reset.click()
+    for box in w.findChildren(QMessageBox, "confirmReset"):
+        if box.isVisible():
+            box.defaultButton().click()
+
+
+def _answer_questions(w, rng):
+    """Go ahead or keep the run, at random, in any question the window asks."""
+    for box in w.findChildren(QMessageBox):
+        if box.isVisible():
+            (box.defaultButton() if rng.random() < 0.5 else box.escapeButton()).click()
 
 
 class Model:
@@ -148,6 +163,7 @@ def test_monkey(qtbot):
             model.history.redo()
         elif kind == "button":
             rng.choice([w.buttons.step, w.buttons.reset, w.buttons.new_seed, w.data_panel.suggest]).click()
+            _answer_questions(w, rng)  # Reset / New seed may ask (a trained run): modal, so a user answers
         elif kind == "combo":
             combo: QComboBox = rng.choice(combos)
             combo.setCurrentIndex(rng.randrange(combo.count()))
@@ -189,7 +205,7 @@ def test_monkey(qtbot):
     w.data_panel.preset.setCurrentText("xor")
     w.data_panel.points.setValue(200)
     w.data_panel.load.click()
-    w.buttons.reset.click()
+    _reset(w)
     qtbot.waitUntil(
         lambda: w.presenter.latest.status.epoch == 0 and not w.presenter.latest.status.running, timeout=5000
     )

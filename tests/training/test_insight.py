@@ -122,3 +122,19 @@ def test_findings_are_quiet_about_unmeasured_or_broken_numbers():
     h.add(1100, [LayerStats(nan, 1.0, nan, nan, nan)] * 2, 0.6)
     found = findings(h, TrainConfig(), "tanh")
     assert found[0].title == "Exploding gradients" and "not a finite number" in found[0].evidence
+
+
+def test_an_exact_zero_gradient_is_named_not_divided_by():
+    def found(grads):
+        h = HealthHistory()
+        h.add(7, [LayerStats(g, 1.0, 1e-3, math.nan, math.nan) for g in grads], 0.6)
+        (finding,) = findings(h, TrainConfig(activation="relu"), "relu")
+        return finding.text()
+
+    one = found([0.0, 1e-4, 0.05])
+    assert "No gradient reaches layer 1:" in one and "exactly 0" in one and "times smaller" not in one, one
+    two = found([0.0, 0.0, 0.05])
+    assert "No gradient reaches layers 1–2:" in two and "e+" not in two, two
+    assert "No gradient reaches layer 1:" in found([0.0, 0.05])  # one hidden layer: no "vanishing", still no flow
+    tiny = found([1e-7, 1e-4, 1e-2])  # a small but real gradient is still compared
+    assert "times smaller" in tiny and "No gradient" not in tiny

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from ui_helpers import live_state, live_trainer
+from ui_helpers import live_state, live_trainer, press_reset
 
 from playground.data import make_preset
 from playground.files import load_session
@@ -145,7 +145,7 @@ def test_runs_are_kept_compared_swept_and_saved(qtbot, tmp_path):
     w = _window(qtbot, make_preset("xor", 200, 0.0), TrainConfig(hidden=(4,)), panels=("runs",))
     runs = w.insight.runs
     _train(w, qtbot, 30)
-    w.buttons.reset.click()
+    press_reset(w)
     qtbot.waitUntil(lambda: runs.table.rowCount() == 1, timeout=5000)
     assert runs.runs[0].epochs >= 30 and runs.runs[0].config.hidden == (4,)
     runs.parameter.setCurrentIndex(0)  # learning rate
@@ -206,7 +206,7 @@ def test_a_diverged_run_is_marked(qtbot):
     )
     w.start_training()
     qtbot.waitUntil(lambda: w.presenter.latest.status.diverged, timeout=10000)
-    w.buttons.reset.click()
+    press_reset(w)
     runs = w.insight.runs
     qtbot.waitUntil(lambda: runs.table.rowCount() == 1, timeout=5000)
     assert runs.table.item(0, 1).text().startswith("⚠ diverged")

@@ -13,7 +13,9 @@ CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModi
 
 def _question(qtbot, w) -> QMessageBox:
     qtbot.waitUntil(lambda: any(b.isVisible() for b in w.findChildren(QMessageBox, "confirmNewSeed")), timeout=2000)
-    return next(b for b in w.findChildren(QMessageBox, "confirmNewSeed") if b.isVisible())
+    box = next(b for b in w.findChildren(QMessageBox, "confirmNewSeed") if b.isVisible())
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is box, timeout=2000)  # where the keys go
+    return box
 
 
 def _train_a_little(qtbot, w) -> None:

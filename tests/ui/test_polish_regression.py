@@ -1,6 +1,8 @@
 """A regression in the window: no "Mark misclassified" on the canvas (no classes to get wrong; it comes back
 with classes), and the Runs table shows each regression run's RMSE where a classification shows accuracy."""
 
+from ui_helpers import press_reset
+
 from playground.data import make_preset
 from playground.training import TrainConfig
 from playground.ui import MainWindow
@@ -19,7 +21,7 @@ def test_regression_hides_mark_misclassified_and_its_runs_show_rmse(qtbot):
 
     w.buttons.step.click()
     qtbot.waitUntil(lambda: w.epoch >= 1, timeout=5000)
-    w.buttons.reset.click()  # the run goes to Runs
+    press_reset(w)  # the run goes to Runs
     table = w.insight.runs.table
     qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=5000)
     columns = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]

@@ -1,7 +1,7 @@
 """Regression tests for bugs that came from state with several owners (each failed before the redesign)."""
 
 import numpy as np
-from ui_helpers import live_trainer
+from ui_helpers import live_trainer, press_reset
 
 from playground.data import make_preset
 from playground.files import load_session
@@ -100,7 +100,7 @@ def test_the_runs_table_lists_the_learning_rate_a_run_trained_with(qtbot):
     w.controls.learning_rate.setValue(0.3)
     qtbot.waitUntil(lambda: w.presenter.latest.status.config.learning_rate == 0.3, timeout=10000)
     w.pause_training()
-    w.buttons.reset.click()
+    press_reset(w)
     qtbot.waitUntil(lambda: len(w.insight.runs.runs) == 1, timeout=5000)
     assert w.insight.runs.runs[0].config.learning_rate == 0.3
     assert "lr 0.3" in w.insight.runs.table.item(0, 2).text()

@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLabel, QLineEdit, QPushButton
-from ui_helpers import canvas_pos, click, drag, live_state, live_trainer
+from ui_helpers import canvas_pos, click, drag, live_state, live_trainer, press_reset
 
 from playground.data import Dataset, make_preset
 from playground.ui import MainWindow
@@ -179,7 +179,7 @@ def test_reset_is_reproducible(window, qtbot):
     window.buttons.step.click()
     qtbot.waitUntil(lambda: window.epoch == 1, timeout=3000)
     first = window.presenter.latest.status.metrics.train_loss
-    window.buttons.reset.click()
+    press_reset(window)
     qtbot.waitUntil(lambda: window.epoch == 0, timeout=3000)
     window.buttons.step.click()
     qtbot.waitUntil(
