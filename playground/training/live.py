@@ -539,6 +539,7 @@ class LiveRun:
             label,
             train_rmse=m.train_rmse,
             test_rmse=m.test_rmse,
+            output=trainer.net.output_name,
         )
         self._add_run(record)
 
@@ -598,6 +599,7 @@ class LiveRun:
                 label,
                 train_rmse=m.train_rmse,
                 test_rmse=m.test_rmse,
+                output=trainer.net.output_name,
             )
         )
         job.trainer = None

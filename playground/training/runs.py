@@ -60,10 +60,15 @@ class RunRecord:
     # A regression's figures (NaN for a classification, and in sessions saved before runs carried them).
     train_rmse: float = math.nan
     test_rmse: float = math.nan
+    # The network's output layer ("sigmoid", "softmax", "linear"); "" in sessions saved before runs kept it.
+    output: str = ""
 
     @property
     def regression(self) -> bool:
-        """Whether the run fitted values (it has an RMSE) rather than classes."""
+        """Whether the run fitted values rather than classes: a linear output; for a record saved before
+        runs kept their output, whether it has an RMSE (a diverged one has none and reads as classes)."""
+        if self.output:
+            return self.output == "linear"
         return not (math.isnan(self.train_rmse) and math.isnan(self.test_rmse))
 
     @property
@@ -92,6 +97,7 @@ class RunRecord:
             "test_accuracy": num(self.test_accuracy),
             "train_rmse": num(self.train_rmse),
             "test_rmse": num(self.test_rmse),
+            "output": self.output,
             "curve": {"epoch": self.curve_epochs.tolist(), "loss": [num(v) for v in self.curve_losses.tolist()]},
             "label": self.label,
         }
@@ -123,7 +129,14 @@ class RunRecord:
             str(d.get("label", "")),
             train_rmse=num(d.get("train_rmse")),  # absent from sessions saved before: NaN, "not a regression"
             test_rmse=num(d.get("test_rmse")),
+            output=_output(d.get("output", "")),
         )
+
+
+def _output(value) -> str:
+    if value not in ("", "sigmoid", "softmax", "linear"):
+        raise ValueError(f"a run's output must be sigmoid, softmax or linear, not {value!r}")
+    return value
 
 
 def thin_curve(epochs, losses, limit: int = MAX_CURVE):

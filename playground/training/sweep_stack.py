@@ -222,6 +222,7 @@ class StackedSweep:
                     uid=self.uids[k],
                     train_rmse=metrics.train_rmse,
                     test_rmse=metrics.test_rmse,
+                    output=t.net.output_name,
                 )
             )
         return out

@@ -4,6 +4,7 @@ sessions saved before they did still open."""
 import math
 
 import numpy as np
+import pytest
 
 from playground.data import make_preset
 from playground.training import TrainConfig
@@ -59,3 +60,28 @@ def test_the_rmse_is_saved_and_a_record_saved_without_it_still_reads():
     del old["train_rmse"], old["test_rmse"]  # as sessions were written before
     before = RunRecord.from_dict(old)
     assert math.isnan(before.train_rmse) and math.isnan(before.test_rmse) and not before.regression
+
+
+def test_a_diverged_regression_run_is_still_a_regression_and_the_kind_is_saved():
+    """A diverged run has no RMSE (NaN), so the kind cannot be guessed from it: it is recorded, and saved."""
+    from playground.training.sweep_stack import StackedSweep
+
+    config = TrainConfig(hidden=(4,), optimizer="sgd", learning_rate=0.01, dtype="float64")
+    sweep = StackedSweep(make_preset("plane", 80, 0.0, seed=0), [("calm", config), ("wild", config)], 3)
+    sweep.advance()
+    sweep.trainer.net.blocks()[0][1, 0, 0] = np.nan  # the second run goes wrong
+    sweep.advance()
+    calm, wild = sweep.records()
+    assert "diverged" in wild.label and math.isnan(wild.train_rmse)
+    assert calm.regression and wild.regression and wild.loss_scale == calm.loss_scale
+    assert RunRecord.from_dict(wild.to_dict()).regression
+    live = LiveRun(make_preset("xor", 60, 0.0, seed=0), TrainConfig(hidden=(3,)))
+    live.handle(Play())
+    live.advance()
+    live.handle(Pause())
+    live.handle(Reset())
+    (classes,) = live.runs
+    assert not classes.regression and not RunRecord.from_dict(classes.to_dict()).regression
+    bad = dict(classes.to_dict(), output="banana")
+    with pytest.raises(ValueError, match="output must be sigmoid, softmax or linear"):
+        RunRecord.from_dict(bad)
