@@ -246,7 +246,6 @@ class ConfusionMarks(QObject):
         self.redraw()
 
     def update_from(self, frame: ConfusionFrame) -> None:
-        self.toggle.setEnabled(True)
         self.view.update_from(frame)
         self.redraw()
 
@@ -264,8 +263,8 @@ class ConfusionMarks(QObject):
         return self.toggle.isChecked() and not self.toggle.isHidden()
 
     def update_fit(self, frame: FitFrame) -> None:
-        """A regression: no classes to get wrong, so no crosses (the toggle waits for classes again)."""
-        self.toggle.setEnabled(False)
+        """A regression: no classes to get wrong, so no crosses (the toggle, hidden by ``set_regression``, waits
+        for classes again; it stays enabled: disabled, it could not ask for the frames that enable it)."""
         self.view.update_fit(frame)
         self.redraw()
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QWidget
 from ..data import DatasetError
 from ..files import Session, SessionError, atomic_write, describe_os_error, load_session, quote, read_csv, save_csv
 from ..training.commands import NewRun
+from .confirm import confirm
 from .data_model import DatasetModel
 from .pictures import plot_png
 from .session_controller import SessionController
@@ -53,13 +54,16 @@ class FileActions(QObject):
     def open_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.window, "Open", "", OPEN_FILTER)
         if path:
-            self.open_path(path)
+            self.open_path(path, ask=True)
 
-    def open_path(self, path) -> bool:
+    def open_path(self, path, ask: bool = False, save_here: bool = True) -> bool:
         """Open a session (.json) or a dataset (.csv). On any problem, say so and keep everything.
 
         The file is read and checked on a background thread while the window keeps drawing and answering
-        ("Opening…" in the status bar); only a complete, valid session or dataset is applied."""
+        ("Opening…" in the status bar); only a complete, valid session or dataset is applied. ``ask``: the
+        user opened it (File → Open, Open recent, Recover, a drop), so a session that would replace a trained
+        run asks first (``confirm``), and True means opened or asked about. ``save_here``: Save writes back
+        to this file (not to an autosave recovered)."""
         path = str(path)
         is_csv = path.lower().endswith(".csv")
         if self.opening:
@@ -78,8 +82,20 @@ class FileActions(QObject):
             self.refusal = f"Could not open the {kind}: {refusal}. Nothing was changed."
             self.problem(self.refusal)
             return False
+        if is_csv:
+            return self._applied(path, lambda: self._apply_csv(path, loaded))
+
+        def apply() -> bool:
+            return self._applied(path, lambda: self._apply_session(path, loaded, save_here))
+
+        if not ask:
+            return apply()
+        confirm(self.window, "open_session", apply, f"Open the session {quote(Path(path).name, 120)}?")
+        return True
+
+    def _applied(self, path: str, apply) -> bool:
         try:
-            return self._apply_csv(path, loaded) if is_csv else self._apply_session(path, loaded)
+            return apply()
         except Exception as exc:  # noqa: BLE001 - never expected (all is checked before): say so, keep running
             traceback.print_exc()
             self.refusal = f"Could not open {quote(path, 200)} ({type(exc).__name__}: {quote(str(exc), 200)})."
@@ -121,10 +137,10 @@ class FileActions(QObject):
             return None, "the window was closed"
         return box.get("result"), box.get("refusal", "")
 
-    def _apply_session(self, path: str, session) -> bool:
+    def _apply_session(self, path: str, session, save_here: bool = True) -> bool:
         self.sessions.add_recent(path)
         self.restore(session)
-        self.session_path = path
+        self.session_path = path if save_here else None
         self.notify(f"Opened session {path} (epoch {session.state.epoch if session.state else 0:,})")
         return True
 
@@ -148,16 +164,15 @@ class FileActions(QObject):
             return
         labels = [_describe_autosave(p) for p in candidates]
         choice, ok = QInputDialog.getItem(self.window, "Recover", "Open an autosave (newest first):", labels, 0, False)
-        if ok and choice in labels:
-            if self.open_path(candidates[labels.index(choice)]):
-                self.session_path = None  # Save asks where: never back into the ring
+        if ok and choice in labels:  # Save will ask where: never back into the ring
+            self.open_path(candidates[labels.index(choice)], ask=True, save_here=False)
 
     def rebuild_recent_menu(self) -> None:
         self.recent_menu.clear()
         files = self.sessions.recent_files()
         for path in files:
             a = self.recent_menu.addAction(path)
-            a.triggered.connect(lambda _=False, p=path: self.open_path(p))
+            a.triggered.connect(lambda _=False, p=path: self.open_path(p, ask=True))
         self.recent_menu.setEnabled(bool(files))
 
     # -- saving --------------------------------------------------------------------------------

@@ -247,4 +247,4 @@ class MainWindow(QMainWindow):
         path = dropped_path(event.mimeData())
         if path:
             event.acceptProposedAction()
-            self.open_path(path)
+            self.files.open_path(path, ask=True)  # a session asks before it replaces a trained run

@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMenuBar
 
+from .confirm import confirm
 from .share_actions import ShareActions  # the window builds it with the menus that name its slots
 
 __all__ = ["ShareActions", "add_menus", "redo_keys", "shortcut_rows", "window_menus"]
@@ -64,7 +65,7 @@ def window_menus(w) -> dict:
     f, m, b, s = w.files, w.model, w.buttons, w.share
     return {
         "&File": [
-            ("New session", w.new_session, StandardKey.New, "newAction"),
+            ("New session", lambda: confirm(w, "new_session", w.new_session), StandardKey.New, "newAction"),
             ("Open…", f.open_dialog, StandardKey.Open, "openAction"),
             f.recent_menu,
             f.recover_action,

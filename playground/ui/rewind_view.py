@@ -68,6 +68,11 @@ class RewindView(QWidget):
             self.slider.setValue(self.latest)
             self.slider.blockSignals(False)
         else:
+            if status.epoch > self.latest:  # the present's frame, sent before the earlier moment was asked for
+                self.latest = status.epoch
+                self.slider.blockSignals(True)
+                self.slider.setMaximum(self.latest)
+                self.slider.blockSignals(False)
             self.label.setText(f"epoch {status.epoch:,} of {self.latest:,}")
             self.markerChanged.emit(status.epoch)
 

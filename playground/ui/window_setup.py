@@ -1,20 +1,23 @@
 """The window's manners: its size on the screen, the keys it handles itself, the shortcuts help, the tab
-order, presenter mode and a quiet exit. Each is a small function of the built window, kept out of
-``main_window``."""
+order, a wheel that scrolls the control column, presenter mode and a quiet exit. Each is a small function of
+the built window, kept out of ``main_window``."""
 
 from __future__ import annotations
 
 import atexit
+import sys
 import weakref
 
 import shiboken6
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QAbstractScrollArea,
+    QAbstractSpinBox,
     QApplication,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QGraphicsView,
@@ -67,19 +70,27 @@ def show_on_screen(window: QMainWindow, restored: bool) -> None:
 
 
 def quiet_exit(window) -> None:
-    """A script may build the window and return without closing it. Then, at Python's exit and before it
-    tears objects down, the window lets go of its panels' signals (its destruction hides every panel, and
-    their handlers would draw on canvas items deleted before them) and shuts down as closing does (a QThread
-    destroyed while it runs aborts the process). A window closed or deleted before is left alone."""
+    """A script may build the window and return without closing it: at Python's exit the window leaves as
+    ``leave_at_exit`` says. A window closed or deleted before is left alone."""
     ref = weakref.ref(window)
+    atexit.register(lambda: leave_at_exit(ref()))
 
-    def at_exit() -> None:
-        w = ref()
-        if w is not None and shiboken6.isValid(w):
-            w.insight.detach()
-            w.shutdown()
 
-    atexit.register(at_exit)
+def leave_at_exit(w) -> None:
+    """Python is exiting (before it tears objects down) with the window ``w`` still open: the window lets go
+    of its panels' signals (its destruction hides every panel, and their handlers would draw on canvas items
+    deleted before them) and shuts down as closing does (a QThread destroyed while it runs aborts the
+    process). Nothing may wait for an answer now: if the autosave cannot be written, stderr says so instead
+    of a box no one would answer (the exit would hang)."""
+    if w is None or not shiboken6.isValid(w):
+        return
+    w.sessions.ask_on_quit = _no_one_to_ask
+    w.insight.detach()
+    w.shutdown()
+
+
+def _no_one_to_ask(message: str) -> None:
+    print("playground: Python is exiting with the window open, so no one can be asked: not saved.", file=sys.stderr)
 
 
 def checkable(parent, text: str, name: str, slot, shortcut: str = "") -> QAction:
@@ -169,9 +180,10 @@ def screen_order(w) -> list[QWidget]:
     ]
 
 
-FOCUS_FRAME = (  # the same width focused or not, so nothing inside moves
-    "QAbstractScrollArea { border: 1px solid palette(mid); padding: 1px; }"
-    " QAbstractScrollArea:focus { border: 2px solid palette(highlight); padding: 0px; }"
+FOCUS_FRAME = (  # the same width focused or not, so nothing inside moves; only on the views marked for it
+    # (a table's headers are scroll areas too: framed, they would sit 2 px off their columns)
+    '*[focusFrame="true"] { border: 1px solid palette(mid); padding: 1px; }'
+    ' *[focusFrame="true"]:focus { border: 2px solid palette(highlight); padding: 0px; }'
 )
 
 
@@ -188,7 +200,30 @@ def keyboard_manners(w) -> None:
         if isinstance(view, QAbstractItemView):
             view.setTabKeyNavigation(False)
         if view.focusPolicy() & Qt.FocusPolicy.TabFocus and not isinstance(view, (QGraphicsView, QScrollArea)):
+            view.setProperty("focusFrame", True)
             view.setStyleSheet(FOCUS_FRAME)
+    wheel_needs_focus(w.findChild(QScrollArea, "controlScroll"))
+
+
+class WheelNeedsFocus(QObject):
+    """An event filter: a spin box or combo box that has not the focus passes the wheel on to its parents,
+    so turning the wheel over the control column scrolls the column instead of changing the seed, the
+    preset or a layer size on the way (and throwing a trained run away). Click or Tab to it first."""
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Wheel and isinstance(obj, QWidget) and not obj.hasFocus():
+            event.ignore()  # not taken: Qt offers it to the parent, up to the scroll area
+            return True
+        return False
+
+
+def wheel_needs_focus(column: QWidget) -> None:
+    """Every spin box and combo box in ``column`` takes the wheel only when it has the focus (and no longer
+    takes the focus from the wheel itself)."""
+    guard = WheelNeedsFocus(column)
+    for control in [*column.findChildren(QAbstractSpinBox), *column.findChildren(QComboBox)]:
+        control.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        control.installEventFilter(guard)
 
 
 MAX_TAB_STEPS = 500  # more than the window's focusable widgets: a cycle with nothing shown still ends

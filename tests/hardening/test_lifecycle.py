@@ -7,7 +7,7 @@ import os
 import numpy as np
 import pytest
 from PySide6.QtCore import QtMsgType
-from PySide6.QtWidgets import QMessageBox
+from window_questions import press_reset
 
 from playground.data import make_preset
 from playground.nn import ACTIVATIONS, OPTIMIZERS
@@ -29,14 +29,6 @@ def _open(qtbot, **kwargs):
     return w
 
 
-def _reset(w):
-    """Reset, answering "Reset" when the window asks (it does once the run has trained)."""
-    w.buttons.reset.click()
-    for box in w.findChildren(QMessageBox, "confirmReset"):
-        if box.isVisible():
-            box.defaultButton().click()
-
-
 def test_rapid_train_pause_reset_reshape_preset_close_cycles(qtbot, qtlog, qthreads):
     rng = np.random.default_rng(0)
     w = _open(qtbot)
@@ -52,14 +44,14 @@ def test_rapid_train_pause_reset_reshape_preset_close_cycles(qtbot, qtlog, qthre
             w.data_panel.load.click()  # preset while training
         w.pause_training()
         if cycle % 2:
-            _reset(w)
+            press_reset(w)
         if cycle % REOPEN_EVERY == REOPEN_EVERY - 1:
             assert w.thread.errors == 0
             w.close()
             assert qthreads() == []  # close() stopped and waited for the worker's QThread
             w = _open(qtbot, hidden=(4,))
     # Still responsive: a step trains exactly one epoch.
-    _reset(w)
+    press_reset(w)
     qtbot.waitUntil(
         lambda: (
             w.presenter.latest is not None
@@ -93,7 +85,7 @@ def test_divergence_sweep_never_blanks_and_reset_recovers(qtbot, activation):
         for lr in RATES:
             config = w.controls.config.with_changes(optimizer=optimizer, learning_rate=lr)
             w.apply_config(config)
-            _reset(w)
+            press_reset(w)
             qtbot.waitUntil(
                 lambda: w.presenter.latest.status.epoch == 0 and not w.presenter.latest.status.running, timeout=5000
             )
@@ -111,7 +103,7 @@ def test_divergence_sweep_never_blanks_and_reset_recovers(qtbot, activation):
                 # Reset with a sane learning rate always recovers.
                 sane = w.controls.config.with_changes(learning_rate=0.01)
                 w.apply_config(sane)
-                _reset(w)
+                press_reset(w)
                 w.start_training()
                 qtbot.waitUntil(
                     lambda: not w.presenter.latest.status.diverged and w.presenter.latest.status.epoch >= 20,

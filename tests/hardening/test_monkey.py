@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QLineEdit, QMessageBox
+from window_questions import press_reset
 
 from playground.data import History, edits, make_preset
 from playground.training import TrainConfig
@@ -23,14 +24,6 @@ pytestmark = pytest.mark.slow
 
 SECONDS = float(os.environ.get("PLAYGROUND_MONKEY_SECONDS", "8"))
 pg.setConfigOption("mouseRateLimit", -1)
-
-
-def _reset(w):
-    """Reset, answering "Reset" when the window asks (it does once the run has trained)."""
-    w.buttons.reset.click()
-    for box in w.findChildren(QMessageBox, "confirmReset"):
-        if box.isVisible():
-            box.defaultButton().click()
 
 
 def _answer_questions(w, rng):
@@ -205,7 +198,7 @@ def test_monkey(qtbot):
     w.data_panel.preset.setCurrentText("xor")
     w.data_panel.points.setValue(200)
     w.data_panel.load.click()
-    _reset(w)
+    press_reset(w)
     qtbot.waitUntil(
         lambda: w.presenter.latest.status.epoch == 0 and not w.presenter.latest.status.running, timeout=5000
     )

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from ui_helpers import live_state, live_trainer, press_reset
+from ui_helpers import live_state, live_trainer
+from window_questions import press_reset
 
 from playground.data import make_preset
 from playground.files import load_session

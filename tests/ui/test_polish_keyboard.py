@@ -1,10 +1,11 @@
 """Keyboard polish from the user tour: Tab reaches every control in screen order (the layer steppers right
-after the layers' text), always lands on something the user can see with a visible focus, and comes round."""
+after the layers' text), always lands on something the user can see with a visible focus, and comes round; a
+table's focus frame leaves its headers in line with its cells."""
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QTableView, QWidget
 
 from playground.data import make_preset
 from playground.training import TrainConfig
@@ -76,6 +77,7 @@ def test_tab_stays_in_the_panel_in_front_and_leaves_tables(small_window, qtbot):
     w.insight.show_all()
     tables = [w.insight.confusion.tables["train"], w.insight.confusion.tables["test"]]
     qtbot.waitUntil(lambda: all(t.rowCount() > 1 for t in tables), timeout=5000)  # cells Tab could walk
+    checked: set[str] = set()
     for key, dock in w.insight.docks.items():
         dock.raise_()
         qtbot.waitUntil(lambda d=dock: not d.visibleRegion().isEmpty(), timeout=2000)
@@ -83,3 +85,29 @@ def test_tab_stays_in_the_panel_in_front_and_leaves_tables(small_window, qtbot):
         others = [d.widget() for k, d in w.insight.docks.items() if k != key]
         strays = [_name(x) for x in round_ if any(o.isAncestorOf(x) for o in others)]
         assert strays == [], f"with {key} in front, Tab went behind it to {strays}"
+        offsets = _header_offsets(dock)  # the tables' focus frames leave their headers in line with the cells
+        assert all(offset == (0, 0) for offset in offsets.values()), offsets
+        checked.update(offsets)
+    assert {"trainConfusion", "testConfusion"} <= checked
+
+
+def _header_offsets(panel: QWidget) -> dict[str, tuple[int, int]]:
+    """Each shown table's headers against its cells: (columns, rows), how far the first header section's edge
+    lies from the first cell's, in the table. The focus frame is the table's: a header framed too sat 2 px off."""
+    out = {}
+    for table in panel.findChildren(QTableView):
+        top, side = table.horizontalHeader(), table.verticalHeader()
+        if not table.isVisible() or table.model().columnCount() == 0:
+            continue
+        dx = (
+            top.viewport().mapTo(table, QPoint(top.sectionViewportPosition(0), 0)).x()
+            - table.viewport().mapTo(table, QPoint(table.columnViewportPosition(0), 0)).x()
+        )
+        dy = 0
+        if side.isVisible() and table.model().rowCount():
+            dy = (
+                side.viewport().mapTo(table, QPoint(0, side.sectionViewportPosition(0))).y()
+                - table.viewport().mapTo(table, QPoint(0, table.rowViewportPosition(0))).y()
+            )
+        out[_name(table)] = (dx, dy)
+    return out

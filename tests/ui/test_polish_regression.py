@@ -1,7 +1,9 @@
 """A regression in the window: no "Mark misclassified" on the canvas (no classes to get wrong; it comes back
-with classes), and the Runs table shows each regression run's RMSE where a classification shows accuracy."""
+with classes, enabled, even after the Confusion panel showed a regression's fit), and the Runs table shows
+each regression run's RMSE where a classification shows accuracy."""
 
-from ui_helpers import press_reset
+from PySide6.QtCore import Qt
+from window_questions import press_reset
 
 from playground.data import make_preset
 from playground.training import TrainConfig
@@ -29,6 +31,16 @@ def test_regression_hides_mark_misclassified_and_its_runs_show_rmse(qtbot):
     assert train.startswith("RMSE ") and test.startswith("RMSE ")
     assert float(train.split()[1]) == round(w.insight.runs.runs[0].train_rmse, 4)
 
-    w.data_panel.presetRequested.emit("xor", 100, 0.0)  # classes again: the toggle is back
+    confusion = w.insight.docks["confusion"]  # predicted against true values, then closed
+    confusion.show()
+    confusion.raise_()
+    qtbot.waitUntil(lambda: w.insight.confusion.fit is not None, timeout=5000)
+    confusion.hide()
+
+    w.data_panel.presetRequested.emit("xor", 100, 0.0)  # classes again: the toggle is back, and works
     qtbot.waitUntil(toggle.isVisible, timeout=5000)
+    assert toggle.isEnabled()
+    qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
+    assert toggle.isChecked()
+    qtbot.waitUntil(lambda: w.insight.confusion.frame is not None, timeout=5000)  # the crosses' data come
     w.shutdown()

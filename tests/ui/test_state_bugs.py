@@ -1,7 +1,8 @@
 """Regression tests for bugs that came from state with several owners (each failed before the redesign)."""
 
 import numpy as np
-from ui_helpers import live_trainer, press_reset
+from ui_helpers import live_trainer
+from window_questions import press_reset
 
 from playground.data import make_preset
 from playground.files import load_session

@@ -5,7 +5,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLabel, QLineEdit, QPushButton
-from ui_helpers import canvas_pos, click, drag, live_state, live_trainer, press_reset
+from ui_helpers import canvas_pos, click, drag, live_state, live_trainer
+from window_questions import press_reset
 
 from playground.data import Dataset, make_preset
 from playground.ui import MainWindow

@@ -57,14 +57,3 @@ def live_trainer(qtbot, window, timeout=5000):
 
     saved = live_state(qtbot, window, timeout)
     return Trainer(saved.dataset, saved.config, state=saved.state)
-
-
-def press_reset(window) -> None:
-    """Reset as a user does: the Reset button, then "Reset" when the window asks (it does once the run has
-    trained, as its weights would be lost)."""
-    from PySide6.QtWidgets import QMessageBox
-
-    window.buttons.reset.click()
-    for box in window.findChildren(QMessageBox, "confirmReset"):
-        if box.isVisible():
-            box.defaultButton().click()
