@@ -216,11 +216,13 @@ class LiveRun:
                 self.step_requested = False
                 self.steps_left = 0
             case Step(epochs=epochs):
+                # Steps asked for while others wait (quick clicks, a held key) add up; after running, start anew.
+                pending = 1 + self.steps_left if self.step_requested and not self.running else 0
                 self._cancel_sweep()
                 self._stop_clock()
                 self.running = False
                 self.step_requested = True
-                self.steps_left = max(int(epochs), 1) - 1
+                self.steps_left = pending + max(int(epochs), 1) - 1
                 self.diverged = False
                 self.alert = ""
             case SetData(dataset=ds):

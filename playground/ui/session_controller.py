@@ -83,6 +83,10 @@ class SessionController(QObject):
         self._periodic.timeout.disconnect(self.autosave_now)
         self._periodic.timeout.connect(self._periodic_autosave)
         self._periodic.start()
+        # The epoch of the newest frame and of the last autosave: epochs trained by Step or Train N (not
+        # "running") are saved by the periodic autosave too.
+        self._epoch = self._autosaved_epoch = 0
+        thread.frame.connect(self._on_frame)
         self._autosave_busy = False  # one autosave at a time on the writer; a newer one waits here
         self._autosave_next: Session | None = None
         self._ring_kept = False  # this run has kept the previous autosave in the ring
@@ -229,10 +233,14 @@ class SessionController(QObject):
         self._quiet.stop()
         self._max_wait.stop()
         if self.autosave_enabled and self.thread.alive:
+            self._autosaved_epoch = self._epoch
             self.thread.send(RequestState("autosave"))
 
+    def _on_frame(self, frame) -> None:
+        self._epoch = frame.status.epoch
+
     def _periodic_autosave(self) -> None:
-        if self.is_training():
+        if self.is_training() or self._epoch != self._autosaved_epoch:
             self.autosave_now()
 
     def _autosave(self, session: Session) -> None:

@@ -43,6 +43,18 @@ def test_play_step_pause():
     assert live.trainer.epoch == 11 and not live.running
 
 
+def test_steps_asked_for_before_the_first_is_trained_all_count():
+    """Three Step clicks queued before the training process gets to them (quick clicks, a held Ctrl+.) are three
+    epochs, and Train N while steps are pending adds N; each Step used to replace the one pending."""
+    live = _live()
+    for _ in range(3):
+        live.handle(Step())
+    live.handle(Step(5))
+    while live.advance():
+        pass
+    assert live.trainer.epoch == 8 and not live.busy
+
+
 def test_the_split_follows_the_seed_after_new_seed_and_reset():
     """Bug: after New seed the trainer kept training and scoring on the old seed's split."""
     live = _live()

@@ -225,3 +225,23 @@ def test_closing_during_a_long_epoch_is_prompt(qtbot, _private_home):
     assert took < 1.5, f"closing took {took:.1f} s"
     assert len(load_session(autosave_path(_private_home)).dataset) == 100_000
     assert os.path.getsize(autosave_path(_private_home)) > 0
+
+
+def test_epochs_trained_by_step_are_autosaved_without_an_edit(qtbot, _private_home, monkeypatch):
+    """Step and Train N train without "running": the periodic autosave looked only at running, so epochs
+    trained that way were saved only at a clean quit, and a crash lost them."""
+    monkeypatch.setattr(sc, "AUTOSAVE_TRAINING_MS", 300)
+    w = _window(qtbot)
+    path = autosave_path(_private_home)
+    for _ in range(3):
+        w.buttons.step.click()
+    qtbot.waitUntil(lambda: w.epoch == 3, timeout=5000)
+
+    def saved_epoch():
+        try:
+            return load_session(path).state.epoch
+        except Exception:
+            return -1
+
+    qtbot.waitUntil(lambda: saved_epoch() == 3, timeout=5000)
+    w.close()
