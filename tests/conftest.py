@@ -58,6 +58,12 @@ def running_qthreads(since: int = 0) -> list:
 
 def pytest_configure(config):
     _install_qthread_tracker()
+    # Every window starts a training process from the forkserver, which imports NumPy and the engine once
+    # (a few tenths of a second): start it now, so that it does so while pytest collects, as the app does
+    # while Qt loads. Windows (not pytest) still start their own processes, exactly as in the app.
+    from playground.training.launch import warm_up
+
+    warm_up()
 
 
 @pytest.fixture

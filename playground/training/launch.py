@@ -24,7 +24,8 @@ def process_context() -> multiprocessing.context.BaseContext:
     if _context is None:
         if "forkserver" in multiprocessing.get_all_start_methods():
             server = multiprocessing.get_context("forkserver")
-            server.set_forkserver_preload(["playground.training.process"])
+            # numpy.random is imported lazily by NumPy, at a run's first seeded generator: in the server, once.
+            server.set_forkserver_preload(["playground.training.process", "numpy.random"])
             _context = server
         else:
             _context = multiprocessing.get_context("spawn")
