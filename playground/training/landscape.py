@@ -33,7 +33,8 @@ WORK_BUDGET = 4e9  # multiply-adds for one landscape (about a second): more poin
 MIN_POINTS = 64  # ... but never fewer than this; a coarser grid instead (big networks)
 MIN_RESOLUTION = 15
 CHUNK_WORK = 3e6  # floats of one layer's activations per batch of grid networks (bounds the memory) ...
-CHUNK_PARAMS = 1e7  # ... and of the batch's weights
+CHUNK_PARAMS = 1e7  # ... and of the batch's weights ...
+CHUNK_MACS = 2e8  # ... and of its multiply-adds (about 0.05 s here: a stop, between batches, waits no longer)
 METHODS = ("random", "pca")
 _ids = itertools.count(1)
 
@@ -129,7 +130,16 @@ def stacked_losses(net, vectors: np.ndarray, X: np.ndarray, Y: np.ndarray, shoul
     shapes = [b.shape for b in net.blocks()]
     widest = max(net.layer_sizes[1:])
     n_params = sum(int(np.prod(shape)) for shape in shapes)
-    per_batch = max(1, int(min(CHUNK_WORK // max(X.shape[0] * widest, 1), CHUNK_PARAMS // n_params)))
+    per_batch = max(
+        1,
+        int(
+            min(
+                CHUNK_WORK // max(X.shape[0] * widest, 1),
+                CHUNK_PARAMS // n_params,
+                CHUNK_MACS // max(X.shape[0] * n_params, 1),
+            )
+        ),
+    )
     out = np.empty(vectors.shape[0])
     X = np.asarray(X, dtype=net.dtype)
     for start in range(0, vectors.shape[0], per_batch):

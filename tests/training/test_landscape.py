@@ -168,3 +168,25 @@ def test_big_data_and_big_networks_stay_within_the_budget_and_say_so(monkeypatch
     monkeypatch.setattr("playground.training.landscape.WORK_BUDGET", 1e6)
     land = compute_landscape(trainer.net, trainer.X_train, trainer.Y_train, resolution=41)
     assert land.n_points < trainer.n_train and f"of the {trainer.n_train:,} training points" in land.note
+
+
+def test_each_batch_of_grid_networks_is_small_enough_for_a_stop_to_be_heard_soon(monkeypatch):
+    """The stop is looked at between batches of grid networks: a big network's batch of 400 grid points (a
+    quarter of its landscape, about half a second) kept a closing window waiting. No batch may hold more than
+    CHUNK_MACS multiply-adds."""
+    from playground.nn import StackedNetwork
+    from playground.training import landscape
+
+    trainer = Trainer(make_preset("spiral", 300, 0.1, seed=0), TrainConfig(hidden=(64,) * 6), eval_every=0)
+    sizes = []
+    original = StackedNetwork.from_blocks.__func__
+
+    def recording(cls, layer_sizes, activation, output, blocks):
+        sizes.append(blocks[0].shape[0])
+        return original(cls, layer_sizes, activation, output, blocks)
+
+    monkeypatch.setattr(StackedNetwork, "from_blocks", classmethod(recording))
+    land = compute_landscape(trainer.net, trainer.X_train, trainer.Y_train, resolution=41)
+    n_params = sum(b.size for b in trainer.net.blocks())
+    assert sum(sizes) == land.losses.size and len(sizes) > 1
+    assert max(sizes) * land.n_points * n_params <= landscape.CHUNK_MACS
