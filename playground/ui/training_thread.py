@@ -20,15 +20,21 @@ from ..data import Dataset
 from ..training import TrainConfig
 from ..training.commands import (
     Apply,
+    BranchFrom,
+    DeleteRuns,
+    JumpInLandscape,
     Load,
     NewRun,
     RequestState,
+    Reset,
     SetBounds,
     SetData,
     SetSpeed,
     SetTrace,
+    SetWeight,
     ShowLandscape,
     Stop,
+    TakeTraceStep,
     Views,
 )
 from ..training.launch import main_module_left_alone, process_context
@@ -95,6 +101,10 @@ class _Child:
 # after the saved state the new process starts from.
 _VIEWS = (SetBounds, Views, SetSpeed, SetTrace, ShowLandscape)
 _STANDING = (SetData, Apply, NewRun, Load, *_VIEWS)
+# Commands that change the run once (not a standing state): each one sent after the saved state is done again,
+# in order with the rest.
+_ONE_OFF = (Reset, DeleteRuns, BranchFrom, SetWeight, TakeTraceStep, JumpInLandscape)
+MAX_ONE_OFF = 1000  # kept since the last state heard (a state normally comes every few seconds)
 
 
 class TrainingThread(QObject):
@@ -111,6 +121,7 @@ class TrainingThread(QObject):
         self._start_args = (dataset, config, bounds)
         self._bounds = bounds
         self._standing: dict[type, tuple[int, object]] = {}  # kind -> (number sent, latest command), in order
+        self._one_off: list[tuple[int, object]] = []  # (number sent, command) since the last state heard
         self._sent = 0  # commands sent so far
         self._asked: list[tuple[int, RequestState]] = []  # state requests still unanswered (number, request)
         self._restarted_at: list[float] = []  # when the recent restarts happened
@@ -161,6 +172,9 @@ class TrainingThread(QObject):
             if isinstance(command, _STANDING):
                 self._standing.pop(type(command), None)
                 self._standing[type(command)] = (self._sent, command)
+            elif isinstance(command, _ONE_OFF):
+                self._one_off.append((self._sent, command))
+                del self._one_off[:-MAX_ONE_OFF]
             elif isinstance(command, RequestState):
                 self._asked.append((self._sent, command))
             self._child.send(command)
@@ -208,6 +222,7 @@ class TrainingThread(QObject):
     def _state(self, saved: SavedState) -> None:
         self._last_state = saved
         self._last_state_sent = self._asked.pop(0)[0] if self._asked else self._sent
+        self._one_off = [(sent, command) for sent, command in self._one_off if sent > self._last_state_sent]
         self.stateReady.emit(saved)
 
     @Slot(str)
@@ -261,9 +276,15 @@ class TrainingThread(QObject):
         if saved is not None:
             state = (saved.dataset, saved.config, saved.state, saved.history, tuple(saved.runs), saved.checkpoints)
             self._child.send(Load(*state))
-        for sent, command in self._standing.values():  # then the view, and what the window asked for since
-            if isinstance(command, _VIEWS) or sent > self._last_state_sent or saved is None:
-                self._child.send(command)
+        # Then the view, and what the window asked for since that state, in the order it was asked.
+        replay = [
+            (sent, command)
+            for sent, command in self._standing.values()
+            if isinstance(command, _VIEWS) or sent > self._last_state_sent or saved is None
+        ]
+        replay += [(sent, command) for sent, command in self._one_off if sent > self._last_state_sent or saved is None]
+        for _, command in sorted(replay, key=lambda item: item[0]):
+            self._child.send(command)
         for request in unanswered:  # asked of the old process: the new one answers
             self.send(request)
         since = f"from epoch {saved.state.epoch:,}, its last saved state" if saved is not None else "afresh"

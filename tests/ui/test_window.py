@@ -330,6 +330,24 @@ def test_a_killed_training_process_is_replaced_and_training_goes_on_from_its_las
     window.pause_training()
 
 
+def test_a_reset_sent_after_the_last_state_is_replayed_to_a_replacement_process(window, qtbot):
+    """The new process starts from the last state the window heard; a Reset (or Delete runs, Branch, a weight
+    set by hand ...) sent after that state must be done again there, or the reset weights come back."""
+    import os
+    import signal
+
+    window.start_training()
+    qtbot.waitUntil(lambda: window.epoch > 20, timeout=10000)
+    window.pause_training()
+    saved = live_state(qtbot, window)
+    assert saved.state.epoch > 20
+    first = window.thread.pid
+    press_reset(window)  # sent to the process just before it dies, no state heard since
+    os.kill(first, signal.SIGKILL)
+    qtbot.waitUntil(lambda: window.thread.pid != first, timeout=10000)
+    assert live_trainer(qtbot, window).epoch == 0
+
+
 def test_a_training_process_that_keeps_dying_is_given_up_and_saves_still_work(window, qtbot, tmp_path):
     import os
     import signal
