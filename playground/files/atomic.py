@@ -15,12 +15,21 @@ CHUNK = 1 << 20  # bytes read at a time
 
 
 def _read_umask() -> int:
+    """The process's umask: from /proc where there is one (reading it there changes nothing), else by setting
+    it and putting it back."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
 
 
-# The mode a new file gets from open(): 0666 less the umask (read once, at import, before any thread runs).
+# The mode a new file gets from open(): 0666 less the umask (read once, at import).
 _NEW_FILE_MODE = 0o666 & ~_read_umask()
 
 
