@@ -446,8 +446,9 @@ def gui_main(argv: list[str]) -> int:
     if args.home:
         os.environ["PLAYGROUND_HOME"] = str(Path(args.home).expanduser())
     if args.file and not Path(args.file).exists():
+        # Said here for a terminal; the window opens all the same and says it too (a desktop entry has no
+        # terminal to read, and an exit without a window would look like nothing happened).
         print(f"playground: {args.file}: no such file", file=sys.stderr)
-        return EXIT_USAGE
     problem = display_problem()
     if problem:
         print(f"playground: {problem}", file=sys.stderr)

@@ -365,3 +365,24 @@ def test_train_gives_blas_the_trainings_threads_unless_the_user_chose(tmp_path):
 
     assert threads() == (blas_threads(), str(blas_threads()))
     assert threads(OPENBLAS_NUM_THREADS="2") == (2, "2")
+
+
+@pytest.mark.slow
+def test_a_missing_file_still_opens_the_window_which_says_so(tmp_path):
+    """Started from a desktop entry there is no terminal: refusing with a message on stderr looked like nothing
+    happened. The window opens (empty) and names the problem; the terminal is told too."""
+    import subprocess
+    import sys
+
+    missing = tmp_path / "missing.csv"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PLAYGROUND_HOME=str(tmp_path / "home"))
+    run = subprocess.run(
+        [sys.executable, "-m", "playground", str(missing), "--quit-after", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    assert f"{missing}: no such file" in run.stderr
+    assert "Could not open the dataset" in run.stderr and "Nothing was changed" in run.stderr
