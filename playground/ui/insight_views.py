@@ -66,10 +66,13 @@ class HiddenSpaceView(QWidget):
         self.i.setObjectName("hiddenNeuronI")
         self.j = QSpinBox()
         self.j.setObjectName("hiddenNeuronJ")
-        for k, (label, w) in enumerate((("Layer", self.layer), ("x: neuron", self.i), ("y: neuron", self.j))):
-            r, c = (0, 0) if k == 0 else (1, 2 * (k - 1))
-            row.addWidget(QLabel(label), r, c)
-            row.addWidget(w, r, c + 1)
+        # The layer's name ("1 (4 neurons)") is wider than a neuron's number: its box spans the row.
+        self.layer.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        row.addWidget(QLabel("Layer"), 0, 0)
+        row.addWidget(self.layer, 0, 1, 1, 3)
+        for k, (label, w) in enumerate((("x: neuron", self.i), ("y: neuron", self.j))):
+            row.addWidget(QLabel(label), 1, 2 * k)
+            row.addWidget(w, 1, 2 * k + 1)
         row.setColumnStretch(4, 1)
         layout.addLayout(row)
         self.plot = pg.PlotWidget()
