@@ -31,10 +31,10 @@ def test_the_app_opens_maximised_on_a_small_screen_and_then_as_the_user_left_it(
     w = start()
     qtbot.addWidget(w)
     assert w.screen().availableGeometry().width() < 1600  # the offscreen test screen is a small one
-    qtbot.waitUntil(w.isMaximized, timeout=2000)
+    qtbot.waitUntil(w.isMaximized, timeout=10000)  # applied when the platform window is made: slow under load
     w.showNormal()
     w.setGeometry(40, 30, 1100, 600)
-    qtbot.waitUntil(lambda: w.geometry().size() == QSize(1100, 600) and not w.isMaximized(), timeout=2000)
+    qtbot.waitUntil(lambda: w.geometry().size() == QSize(1100, 600) and not w.isMaximized(), timeout=10000)
     w.close()  # remembers the geometry
 
     again = start()
