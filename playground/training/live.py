@@ -492,8 +492,9 @@ class LiveRun:
         return self._now is not None
 
     def branch_from(self, epoch: int) -> bool:
-        """A new run from the weights kept at ``epoch`` (or the nearest kept epoch before it), its loss curve
-        the old one up to there; the old run goes to Runs. False (and a notice) when nothing is kept."""
+        """A new run from the weights kept at ``epoch`` (or the nearest kept epoch before it), its loss curves
+        (train and test) the old ones up to there; the old run goes to Runs. False (and a notice) when nothing
+        is kept."""
         kept = self.checkpoints.at(epoch)
         if kept is None:
             self.notice = f"No weights are kept from epoch {epoch:,} or before."
@@ -504,11 +505,14 @@ class LiveRun:
             epochs = np.concatenate([epochs, self.pending_epochs])
             losses = np.concatenate([losses, self.pending_losses])
         before = epochs <= kept.epoch
+        test_epochs, test_losses = self.history["test"].data()
+        test_before = test_epochs <= kept.epoch
         self._finish_run()
         state = TrainState(kept.epoch, [b[:-1].copy() for b in kept.blocks], [b[-1].copy() for b in kept.blocks], {})
         self.trainer = Trainer(old.dataset, old.config, eval_every=0, state=state)
         self._new_run(f"Branched from epoch {kept.epoch:,}: a new run from those weights (the old one is in Runs).")
         self.history["train"].extend(epochs[before], losses[before])
+        self.history["test"].extend(test_epochs[test_before], test_losses[test_before])
         return True
 
     def _finish_run(self) -> None:

@@ -48,6 +48,23 @@ class ZeroFloorAxis(PlainAxis):
         return ["0" if abs(v - self.floor) < 1e-9 else s for v, s in zip(values, strings, strict=True)]
 
 
+class HealthViewBox(pg.ViewBox):
+    """Auto-range over the epochs drawn, never before epoch 0, and at least one epoch wide: pyqtgraph centres a
+    single point in the width shown before (after a run of 10,000 epochs, a new run's epoch 0 in -5,000..5,000)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setLimits(xMin=0.0)
+
+    def childrenBounds(self, frac=None, orthoRange=(None, None), items=None):  # noqa: N802, N803 - pyqtgraph's
+        bounds = super().childrenBounds(frac=frac, orthoRange=orthoRange, items=items)
+        x = bounds[0]
+        if x is not None and math.isfinite(x[0]) and math.isfinite(x[1]):
+            low = max(x[0], 0.0)
+            bounds[0] = [low, max(x[1], low + 1.0)]
+        return bounds
+
+
 class HealthView(QWidget):
     """Per-layer gradient norm, weight norm and update/weight ratio over time (log scale), unit saturation,
     and plain-language findings."""
@@ -71,7 +88,10 @@ class HealthView(QWidget):
         row.addStretch(1)
         layout.addLayout(row)
         self.value_axis = ZeroFloorAxis("left")
-        self.plot = pg.PlotWidget(axisItems={"bottom": EpochAxis("bottom"), "left": self.value_axis})
+        # No negative epochs: a new run's first point shows 0..1, not the old run's width around it.
+        self.plot = pg.PlotWidget(
+            viewBox=HealthViewBox(), axisItems={"bottom": EpochAxis("bottom"), "left": self.value_axis}
+        )
         self.plot.setObjectName("healthPlot")
         self.plot.setBackground("w")
         self.plot.setLogMode(y=True)
@@ -110,8 +130,11 @@ class HealthView(QWidget):
         if snap.run_id != self._run_id:
             self._run_id = snap.run_id
             self.history.clear()
+            self.plot.enableAutoRange()  # a new run's ranges, not the last run's (or a zoom into it)
         config, loss = snap.config, snap.train_loss
-        if not self.history.epochs or self.history.epochs[-1] != snap.epoch:
+        # Only epochs after the last one join the history: an earlier moment shown (Rewind) is drawn in the
+        # units and findings below, but its statistics are not appended out of order to the curves.
+        if not self.history.epochs or snap.epoch > self.history.epochs[-1]:
             self.history.add(snap.epoch, snap.layer_stats, loss)
         self._redraw()
         stats = snap.layer_stats

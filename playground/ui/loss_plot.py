@@ -197,8 +197,11 @@ class LossPlot(pg.PlotWidget):
                 hist.extend(epochs, np.asarray(values, dtype=np.float64) * self.scale)
         self._stale = True
         self.readout.setText("")  # about the curves that were
-        if not len(self.train.data()[0]):  # a new run: the epoch axis starts again, not at the old run's end
-            self.getPlotItem().enableAutoRange(axis="x")
+        if not len(self.train.data()[0]):  # a new run: the axes start again, not at the old run's ranges
+            item = self.getPlotItem()
+            if not len(self.test.data()[0]):  # nothing to range over: auto-range would keep the old loss range
+                item.setYRange(-1.0 if self.log_loss else 0.0, 0.0 if self.log_loss else 1.0, padding=0)
+            item.enableAutoRange()
 
     def redraw_if_stale(self, min_interval: float) -> bool:
         """Redraw if curves came in since the last redraw and ``min_interval`` has passed; True if it did."""
@@ -211,9 +214,19 @@ class LossPlot(pg.PlotWidget):
         self._stale = True
 
     def add(self, epochs, train_losses, test_epoch=None, test_loss=None) -> None:
-        self.train.extend(epochs, np.asarray(train_losses, dtype=np.float64) * self.scale)
+        """Append what was trained since the last frame. Epochs at or before the curve's end are not
+        appended: a frame of an earlier moment (Rewind) measures the test loss there, which the curve has."""
+        epochs = np.asarray(epochs, dtype=np.int64)
+        losses = np.asarray(train_losses, dtype=np.float64)
+        last = self.train.data()[0]
+        if last.size and epochs.size:
+            later = epochs > last[-1]
+            epochs, losses = epochs[later], losses[later]
+        self.train.extend(epochs, losses * self.scale)
         if test_epoch is not None and test_loss is not None and np.isfinite(test_loss):
-            self.test.extend([test_epoch], [test_loss * self.scale])
+            shown = self.test.data()[0]
+            if not shown.size or test_epoch > shown[-1]:
+                self.test.extend([test_epoch], [test_loss * self.scale])
 
     def redraw(self, min_interval: float = 0.0) -> bool:
         """Show the history; with ``min_interval`` (seconds), skip if the last redraw was more recent.

@@ -8,12 +8,26 @@ and answers ``ShowMoment`` / ``BranchFrom``; this panel only sends them and foll
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
 from ..training.frame import Status
 
 HINT = "Drag the timeline to see the run as it was; Train goes on from now."
+WIDEST_LABEL = "epoch 888,888 of 888,888"  # the label's room: the track never resizes with its text
+STALE_FRAMES = 3  # frames of the running present that may still arrive after a moment was asked for
+
+
+class EpochLabel(QLabel):
+    """The "epoch X of Y" label, whose room does not depend on its text: a label appearing while the handle
+    is dragged would shrink the track and move the handle away from the mouse. It asks for the room of
+    ``WIDEST_LABEL`` and, in a narrow window, gives it up like the track (the window's minimum width stays)."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(self.fontMetrics().horizontalAdvance(WIDEST_LABEL) + 4, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(0, super().minimumSizeHint().height())
 
 
 class RewindView(QWidget):
@@ -27,6 +41,8 @@ class RewindView(QWidget):
         self.run_id: int | None = None
         self.latest = 0  # the present's epoch
         self.showing: int | None = None  # the epoch asked for, while an earlier moment is shown
+        self.shown: int | None = None  # the epoch the frames show (the kept checkpoint's), while in the past
+        self._stale = 0  # running frames still to ignore: sent before the training side took the request
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         title = QLabel("Rewind")
@@ -40,7 +56,7 @@ class RewindView(QWidget):
         )
         self.slider.setRange(0, 0)
         row.addWidget(self.slider, 1)
-        self.label = QLabel("")
+        self.label = EpochLabel("")
         self.label.setObjectName("rewindLabel")
         self.label.setToolTip(HINT)
         row.addWidget(self.label)
@@ -58,9 +74,22 @@ class RewindView(QWidget):
 
     def update_from(self, status: Status) -> None:
         """Follow the run: the timeline ends at the present; training (or a new run) leaves the past."""
-        if status.run_id != self.run_id or (status.running and self.showing is not None):
+        if status.run_id != self.run_id:
             self.run_id = status.run_id
+            self._stale = 0
             self._leave_past()
+        elif status.running and self.showing is not None:
+            if self._stale > 0:  # the present's frame, sent before the earlier moment was asked for
+                self._stale -= 1
+                if status.epoch > self.latest:
+                    self.latest = status.epoch
+                    self.slider.blockSignals(True)
+                    self.slider.setMaximum(self.latest)
+                    self.slider.blockSignals(False)
+                return
+            self._leave_past()  # Train (or Step) goes on from the present
+        if not status.running:
+            self._stale = 0  # the training side has stopped: what comes now is what it shows
         if self.showing is None:
             self.latest = status.epoch
             self.slider.blockSignals(True)
@@ -73,6 +102,7 @@ class RewindView(QWidget):
                 self.slider.blockSignals(True)
                 self.slider.setMaximum(self.latest)
                 self.slider.blockSignals(False)
+            self.shown = status.epoch
             self.label.setText(f"epoch {status.epoch:,} of {self.latest:,}")
             self.markerChanged.emit(status.epoch)
 
@@ -85,18 +115,21 @@ class RewindView(QWidget):
             self.back_to_now()
             return
         self.showing = epoch
+        self._stale = STALE_FRAMES
         self.now_button.setEnabled(True)
         self.branch_button.setEnabled(True)
         self.momentRequested.emit(epoch)
 
     def _branch(self) -> None:
         if self.showing is not None:
-            epoch = self.showing
+            # The epoch shown (the kept checkpoint at or before the one dragged to), as the notice will say.
+            epoch = self.shown if self.shown is not None else self.showing
             self._leave_past()
             self.branchRequested.emit(epoch)
 
     def _leave_past(self) -> None:
         self.showing = None
+        self.shown = None
         self.now_button.setEnabled(False)
         self.branch_button.setEnabled(False)
         self.label.setText("")
