@@ -302,6 +302,8 @@ class LiveRun:
                 self.notice = self.landscape.compute(self.trainer, method, seed) or self.notice
             case ShowMoment(epoch=epoch):
                 if epoch is None:
+                    if self._now is not None:  # the "Showing epoch ..." notice is over
+                        self.notice = f"Back to now: epoch {self._now[0]:,}."
                     self._back_to_now()
                 else:
                     self.show_moment(int(epoch))

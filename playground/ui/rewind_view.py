@@ -19,11 +19,14 @@ STALE_FRAMES = 3  # frames of the running present that may still arrive after a 
 
 
 class EpochLabel(QLabel):
-    """The "epoch X of Y" label, whose room does not depend on its text: a label appearing while the handle
-    is dragged would shrink the track and move the handle away from the mouse. It asks for the room of
-    ``WIDEST_LABEL`` and, in a narrow window, gives it up like the track (the window's minimum width stays)."""
+    """The "epoch X of Y" label. Empty (the present), it takes no room, so the track is as long as it can be;
+    with a text, the room of ``WIDEST_LABEL`` whatever the digits, so the track keeps one size while an
+    earlier moment is shown. It first appears when the handle is let go (``RewindView``), never under a drag.
+    In a narrow window it gives up its room like the track (the window's minimum width stays)."""
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        if not self.text():
+            return QSize(0, super().sizeHint().height())
         return QSize(self.fontMetrics().horizontalAdvance(WIDEST_LABEL) + 4, super().sizeHint().height())
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
@@ -56,6 +59,8 @@ class RewindView(QWidget):
         )
         self.slider.setRange(0, 0)
         row.addWidget(self.slider, 1)
+        self._label_text = ""  # what the label shows once the handle is let go
+        self.slider.sliderReleased.connect(lambda: self.label.setText(self._label_text if self.showing else ""))
         self.label = EpochLabel("")
         self.label.setObjectName("rewindLabel")
         self.label.setToolTip(HINT)
@@ -103,7 +108,9 @@ class RewindView(QWidget):
                 self.slider.setMaximum(self.latest)
                 self.slider.blockSignals(False)
             self.shown = status.epoch
-            self.label.setText(f"epoch {status.epoch:,} of {self.latest:,}")
+            self._label_text = f"epoch {status.epoch:,} of {self.latest:,}"
+            if not self.slider.isSliderDown():  # under a drag, the label waits for the handle to be let go
+                self.label.setText(self._label_text)
             self.markerChanged.emit(status.epoch)
 
     def back_to_now(self) -> None:
@@ -132,5 +139,6 @@ class RewindView(QWidget):
         self.shown = None
         self.now_button.setEnabled(False)
         self.branch_button.setEnabled(False)
+        self._label_text = ""
         self.label.setText("")
         self.markerChanged.emit(None)

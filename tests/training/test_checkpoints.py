@@ -100,6 +100,7 @@ def test_showing_an_earlier_moment_puts_those_weights_in_every_frame_and_trainin
     live.handle(ShowMoment(3))  # scrubbing from one moment to another keeps the present aside
     live.handle(ShowMoment(None))
     assert not live.showing_past and live.trainer.epoch == 41
+    assert live.notice == "Back to now: epoch 41."  # not the last "Showing epoch 3 ..." any more
     assert all(np.array_equal(a, b) for a, b in zip(present, live.trainer.net.blocks()))
 
 

@@ -69,16 +69,30 @@ def _shown_timeline(qtbot):
     return view
 
 
-def test_rewind_track_keeps_its_size_when_the_epoch_label_appears(qtbot):
+def test_rewind_track_keeps_its_size_under_a_drag_and_is_long_at_the_present(qtbot):
     view = _shown_timeline(qtbot)
     view.update_from(_status(50_092))
     settle(qtbot)
     width = view.slider.width()
+    view.slider.setSliderDown(True)  # the user drags the handle
     view.slider.setValue(8_000)
-    view.update_from(_status(4_096))  # the moment shown: the label appears
+    view.update_from(_status(4_096))  # the moment shown: the label waits for the handle to be let go
+    settle(qtbot)
+    assert view.slider.width() == width and view.label.text() == ""
+    view.slider.setSliderDown(False)
     settle(qtbot)
     assert view.label.text() == "epoch 4,096 of 50,092"
-    assert view.slider.width() == width
+    shorter = view.slider.width()
+    view.slider.setSliderDown(True)  # a second drag in the past: the track keeps its size whatever the digits
+    view.slider.setValue(20_000)
+    view.update_from(_status(16_384))
+    view.slider.setSliderDown(False)
+    settle(qtbot)
+    assert view.label.text() == "epoch 16,384 of 50,092" and view.slider.width() == shorter
+    view.back_to_now()  # the present: the label gives its room back to the track
+    view.update_from(_status(50_092))
+    settle(qtbot)
+    assert view.label.text() == "" and view.slider.width() == width
 
 
 def test_rewind_follows_the_moment_shown_after_a_frame_of_the_running_present(qtbot):
