@@ -16,10 +16,11 @@ networks' own arithmetic (stacked 8 minus stacked 1) and, of that, the sigmoid's
 in mini-batches of 32, where each call carries less arithmetic.
 
 The last line reads ``sweep_vs_one_run=R``: the stacked sweep's time over one run's. Issue 16 set R <= 2 on
-the premise that at these sizes a NumPy call is all overhead. It is not at a full batch of 500: the eight
-networks' own arithmetic alone takes longer than two whole single runs here (2 cores, AVX2, no AVX-512: e^x
-costs about 1.3 ns per float32), so R stays near 3.5-4.5 however few the calls. Two threads of four networks
-each were tried and were slower than one stack of eight (the GIL passes between them at every call).
+the premise that at these sizes a NumPy call is all overhead. It is not at a full batch of 500: on this
+machine (2 cores, AVX2, no AVX-512: e^x costs about 1.3 ns per float32) the eight networks' own arithmetic
+alone took 1.6 to 2.7 times a whole single run in four runs of this script, so R cannot come under about 2.6
+however few the calls; it read 2.65 to 4.42. Two threads of four networks each were tried and were slower
+than one stack of eight (the GIL passes between them at every call).
 
 Run:  python benchmarks/bench_sweep.py
 """
