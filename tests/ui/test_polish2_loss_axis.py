@@ -2,6 +2,7 @@
 A run at epoch 1 once showed -40..40 (a new run's empty plot spans 0..100, and one point kept that width)."""
 
 import numpy as np
+from ui_helpers import shown
 
 from playground.ui.loss_plot import LossPlot
 
@@ -14,11 +15,7 @@ def _epoch_axis(qtbot, plot):
 
 
 def test_the_epoch_axis_starts_at_zero_and_counts_whole_epochs(qtbot):
-    plot = LossPlot()
-    qtbot.addWidget(plot)
-    plot.resize(500, 200)
-    plot.show()
-    qtbot.waitExposed(plot)
+    plot = shown(qtbot, LossPlot(), 500, 200)
     plot.set_history({})  # a new run, as its first frame sends it
     plot.redraw()
     plot.add(np.array([1]), np.array([0.7]), 1, 0.71)  # one Step

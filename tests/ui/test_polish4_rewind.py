@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 from PySide6.QtWidgets import QApplication
+from ui_helpers import shown
 
 from playground.data import make_preset
 from playground.training import TrainConfig
@@ -40,8 +41,8 @@ def test_health_curves_gain_no_backward_lines_from_a_rewound_moment(qtbot):
     for epoch in (100, 200, 300, 400):
         view.update_from(_health(epoch, 0.1 + epoch / 1000))
     before = [curve.getData()[0].tolist() for curve in view.curves]
-    for shown in (150, 250, 400):  # Rewind to two earlier moments, then back to now
-        view.update_from(_health(shown, 0.05))
+    for moment in (150, 250, 400):  # Rewind to two earlier moments, then back to now
+        view.update_from(_health(moment, 0.05))
     after = [curve.getData()[0].tolist() for curve in view.curves]
     assert after == before == [[100, 200, 300, 400]] * 2
     view.update_from(_health(500, 0.2))  # training goes on from the present
@@ -61,11 +62,7 @@ def test_loss_plot_test_curve_keeps_its_order_through_rewind_and_back(qtbot):
 
 
 def _shown_timeline(qtbot):
-    view = RewindView()
-    qtbot.addWidget(view)
-    view.resize(520, 40)
-    view.show()
-    qtbot.waitExposed(view)
+    view = shown(qtbot, RewindView(), 520, 40)
     return view
 
 
@@ -138,11 +135,7 @@ def test_branch_keeps_the_test_curve_up_to_the_branch_epoch():
 
 
 def test_an_empty_loss_plot_after_reset_drops_the_old_loss_range(qtbot):
-    plot = LossPlot()
-    qtbot.addWidget(plot)
-    plot.resize(400, 200)
-    plot.show()
-    qtbot.waitExposed(plot)
+    plot = shown(qtbot, LossPlot(), 400, 200)
     plot.set_history({"train": (np.arange(1, 101), np.linspace(30.0, 20.0, 100))})
     plot.redraw()
     settle(qtbot)
@@ -155,11 +148,7 @@ def test_an_empty_loss_plot_after_reset_drops_the_old_loss_range(qtbot):
 
 
 def test_a_new_runs_gradients_panel_starts_at_epoch_0(qtbot):
-    view = HealthView()
-    qtbot.addWidget(view)
-    view.resize(400, 400)
-    view.show()
-    qtbot.waitExposed(view)
+    view = shown(qtbot, HealthView(), 400, 400)
     for epoch in (1_000, 5_000, 10_000):
         view.update_from(_health(epoch, 0.1))
     settle(qtbot)

@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QTableView, QWidget
+from ui_helpers import shown
 
 from playground.data import make_preset
 from playground.training import TrainConfig
@@ -16,11 +17,7 @@ STEPPERS = ["removeLayer", "addLayer", "layer0Minus", "layer0Plus", "layer1Minus
 
 @pytest.fixture
 def small_window(qtbot):
-    w = MainWindow(make_preset("xor", 200, 0.0, seed=0), TrainConfig(hidden=(8, 8)))
-    qtbot.addWidget(w)
-    w.resize(1366, 740)
-    w.show()
-    qtbot.waitExposed(w)
+    w = shown(qtbot, MainWindow(make_preset("xor", 200, 0.0, seed=0), TrainConfig(hidden=(8, 8))), 1366, 740)
     w.activateWindow()
     yield w
     w.shutdown()

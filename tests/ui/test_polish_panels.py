@@ -7,6 +7,7 @@ import numpy as np
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QTabBar, QWidget
+from ui_helpers import shown
 
 from playground.data import make_preset
 from playground.training import TrainConfig
@@ -27,11 +28,7 @@ def settle(qtbot, ms=150):
 
 
 def test_every_panel_title_is_whole_with_all_seven_open_at_1366x768(qtbot):
-    w = MainWindow(make_preset("xor", 200, 0.0, seed=0))
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    qtbot.waitExposed(w)
+    w = shown(qtbot, MainWindow(make_preset("xor", 200, 0.0, seed=0)), 1366, 768)
     w.insight.show_all()
     settle(qtbot)
     bars = [bar for bar in w.findChildren(QTabBar) if bar.isVisible() and not bar.visibleRegion().isEmpty()]
@@ -60,11 +57,7 @@ def _ticks(axis):
 
 
 def test_gradients_of_exactly_zero_sit_on_a_labelled_floor_and_one_point_gets_sane_ticks(qtbot):
-    view = HealthView()
-    qtbot.addWidget(view)
-    view.resize(400, 480)
-    view.show()
-    qtbot.waitExposed(view)
+    view = shown(qtbot, HealthView(), 400, 480)
     view.update_from(_frame(0, [0.0, 0.02, 0.1]))  # one point, the first layer's gradient exactly 0
     settle(qtbot)
     epochs, labels = _ticks(view.plot.getAxis("bottom"))

@@ -3,6 +3,7 @@ with classes, enabled, even after the Confusion panel showed a regression's fit)
 each regression run's RMSE where a classification shows accuracy."""
 
 from PySide6.QtCore import Qt
+from ui_helpers import shown
 from window_questions import press_reset
 
 from playground.data import make_preset
@@ -11,11 +12,7 @@ from playground.ui import MainWindow
 
 
 def test_regression_hides_mark_misclassified_and_its_runs_show_rmse(qtbot):
-    w = MainWindow(make_preset("plane", 150, 0.0, seed=0), TrainConfig(hidden=(4,)))
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    qtbot.waitExposed(w)
+    w = shown(qtbot, MainWindow(make_preset("plane", 150, 0.0, seed=0), TrainConfig(hidden=(4,))), 1366, 768)
     w.insight.docks["runs"].show()
     toggle = w.insight.marks.toggle
     qtbot.waitUntil(lambda: w.presenter.drawn is not None and w.presenter.drawn.status.regression, timeout=5000)

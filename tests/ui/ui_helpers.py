@@ -57,3 +57,12 @@ def live_trainer(qtbot, window, timeout=5000):
 
     saved = live_state(qtbot, window, timeout)
     return Trainer(saved.dataset, saved.config, state=saved.state)
+
+
+def shown(qtbot, widget, width: int, height: int):
+    """``widget`` at ``width`` x ``height``, shown and exposed (closed with the test), returned."""
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    with qtbot.waitExposed(widget):
+        widget.show()
+    return widget
