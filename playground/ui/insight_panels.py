@@ -99,6 +99,7 @@ class InsightPanels(QObject):
         for dock in self.docks.values():
             dock.visibilityChanged.connect(self.send_views)
             dock.visibilityChanged.connect(self.whole_titles)
+            dock.visibilityChanged.connect(self._panel_shown)
         self.network.neuronClicked.connect(self.toggle_focus)
         self.network.weightEdited.connect(self.set_weight)
         self.network.featureToggled.connect(
@@ -149,13 +150,23 @@ class InsightPanels(QObject):
         self.fit_width()
         self.send_views()
 
-    def fit_width(self) -> None:
-        """Give the panels' side about a third of the window (at least what the widest panel needs), so the
-        canvas keeps the rest: left alone, Qt hands the docks whatever the central widget does not claim."""
+    def _panel_shown(self, visible: bool) -> None:
+        """With a second panel open, the side takes the width every panel fits in, once (see ``fit_width``);
+        the Network panel alone keeps its narrower side, and so the canvas its room."""
+        if visible and sum(dock.toggleViewAction().isChecked() for dock in self.docks.values()) > 1:
+            self.fit_width(only_if_narrow=True)
+
+    def fit_width(self, only_if_narrow: bool = False) -> None:
+        """Give the panels' side about a third of the window, and at least what the widest of ALL the panels
+        needs (not only the open ones: else each panel opened later widens the side to its own minimum, and the
+        canvas shrinks at every new tab), so the canvas keeps the rest. ``only_if_narrow``: only when the side
+        is narrower than that (a panel was just shown), leaving a side the user widened alone."""
         window = self.parent()
         shown = [dock for dock in self.docks.values() if dock.isVisible() and not dock.isFloating()]
         if shown:
-            need = max(dock.minimumSizeHint().width() for dock in shown)
+            need = max(dock.minimumSizeHint().width() for dock in self.docks.values())
+            if only_if_narrow and shown[0].width() >= need:
+                return
             width = max(need, min(DOCK_WIDTH, window.width() * 3 // 10))
             window.resizeDocks(shown[:1], [width], Qt.Orientation.Horizontal)
 
