@@ -170,9 +170,12 @@ class BranchFrom:
 @dataclass(frozen=True)
 class ShowMoment:
     """Show the run as it was at ``epoch`` (the nearest kept epoch at or before it): every panel draws those
-    weights until ``ShowMoment(None)`` or any command that trains or changes the run, which comes back to now."""
+    weights until ``ShowMoment(None)`` or any command that trains or changes the run, which comes back to now.
+    ``ask`` numbers the window's requests; frames echo the last one handled (``Status.moment_asked``), so the
+    window can tell a frame sent before its request was handled from one sent after."""
 
     epoch: int | None
+    ask: int = 0
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,11 @@ class Status:
     regression: bool  # a linear output: values, not classes
     config: TrainConfig  # the settings the run trains with
     restored: bool  # the first frame after a session was opened
+    # Rewind: whether ``epoch`` is an earlier moment shown (``ShowMoment``), the run's latest epoch (None: the
+    # same as ``epoch``), and the last ``ShowMoment.ask`` handled when the frame was made.
+    showing_past: bool = False
+    present_epoch: int | None = None
+    moment_asked: int = 0
 
 
 @dataclass(frozen=True)
@@ -290,6 +295,9 @@ class FrameBuilder:
             regression=net.output_name == "linear",
             config=trainer.config,
             restored=live.take_restored(),
+            showing_past=live.showing_past,
+            present_epoch=live.present_epoch,
+            moment_asked=live.moment_asked,
         )
         runs = live.take_runs()
         self.seq += 1

@@ -128,6 +128,7 @@ class LiveRun:
         self.checkpoints = Checkpoints()  # weights to go back to ("branch from here")
         self.checkpoints.record(self.trainer.epoch, self.trainer.net.blocks())
         self._now: tuple[int, list] | None = None  # (epoch, blocks) of the present while an earlier moment shows
+        self.moment_asked = 0  # the last ShowMoment's ``ask``
         self.trace_point: tuple[float, float] | None = None  # the "Step through" panel's point
         self.trace_label: float | None = None  # its class or value (a data point), or None: a spot of the plane
 
@@ -300,7 +301,8 @@ class LiveRun:
                     self.notice = self.landscape.compute(self.trainer) or self.notice
             case ComputeLandscape(method=method, seed=seed):
                 self.notice = self.landscape.compute(self.trainer, method, seed) or self.notice
-            case ShowMoment(epoch=epoch):
+            case ShowMoment(epoch=epoch, ask=ask):
+                self.moment_asked = ask
                 if epoch is None:
                     if self._now is not None:  # the "Showing epoch ..." notice is over
                         self.notice = f"Back to now: epoch {self._now[0]:,}."
@@ -487,6 +489,11 @@ class LiveRun:
         self.trainer.epoch = epoch
         self.trainer.watch.restart()
         self.stats = None
+
+    @property
+    def present_epoch(self) -> int:
+        """The run's latest epoch, also while an earlier one is shown."""
+        return self._now[0] if self._now is not None else self.trainer.epoch
 
     @property
     def showing_past(self) -> bool:

@@ -263,9 +263,9 @@ class InsightPanels(QObject):
     def jump_in_landscape(self, uid: int, alpha: float, beta: float) -> None:
         self.thread.send(JumpInLandscape(uid, alpha, beta))
 
-    @Slot(object)
-    def show_moment(self, epoch) -> None:
-        self.thread.send(ShowMoment(epoch))
+    @Slot(object, int)
+    def show_moment(self, epoch, ask: int) -> None:
+        self.thread.send(ShowMoment(epoch, ask))
 
     @Slot(int)
     def branch_from(self, epoch: int) -> None:

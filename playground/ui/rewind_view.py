@@ -15,7 +15,6 @@ from ..training.frame import Status
 
 HINT = "Drag the timeline to see the run as it was; Train goes on from now."
 WIDEST_LABEL = "epoch 888,888 of 888,888"  # the label's room: the track never resizes with its text
-STALE_FRAMES = 3  # frames of the running present that may still arrive after a moment was asked for
 
 
 class EpochLabel(QLabel):
@@ -34,7 +33,7 @@ class EpochLabel(QLabel):
 
 
 class RewindView(QWidget):
-    momentRequested = Signal(object)  # an epoch, or None: back to now
+    momentRequested = Signal(object, int)  # an epoch (None: back to now), and the request's number (``ask``)
     branchRequested = Signal(int)  # the epoch shown
     markerChanged = Signal(object)  # the epoch the window shows now, or None at the present: the loss plot's marker
 
@@ -45,7 +44,7 @@ class RewindView(QWidget):
         self.latest = 0  # the present's epoch
         self.showing: int | None = None  # the epoch asked for, while an earlier moment is shown
         self.shown: int | None = None  # the epoch the frames show (the kept checkpoint's), while in the past
-        self._stale = 0  # running frames still to ignore: sent before the training side took the request
+        self._asked = 0  # requests sent (``ShowMoment.ask``); a frame echoes the last one handled
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         title = QLabel("Rewind")
@@ -78,54 +77,44 @@ class RewindView(QWidget):
         self.branch_button.clicked.connect(self._branch)
 
     def update_from(self, status: Status) -> None:
-        """Follow the run: the timeline ends at the present; training (or a new run) leaves the past."""
+        """Follow the run: the timeline ends at the present; the run coming back to now (Train, Step, an edit,
+        a new run) leaves the past. A frame made before the training side handled the last request (the running
+        present's, still on its way) says nothing about it."""
+        present = status.present_epoch if status.present_epoch is not None else status.epoch
         if status.run_id != self.run_id:
             self.run_id = status.run_id
-            self._stale = 0
             self._leave_past()
-        elif status.running and self.showing is not None:
-            if self._stale > 0:  # the present's frame, sent before the earlier moment was asked for
-                self._stale -= 1
-                if status.epoch > self.latest:
-                    self.latest = status.epoch
-                    self.slider.blockSignals(True)
-                    self.slider.setMaximum(self.latest)
-                    self.slider.blockSignals(False)
-                return
-            self._leave_past()  # Train (or Step) goes on from the present
-        if not status.running:
-            self._stale = 0  # the training side has stopped: what comes now is what it shows
+        elif self.showing is not None and not status.showing_past and status.moment_asked >= self._asked:
+            self._leave_past()
+        self.latest = present
+        self.slider.blockSignals(True)
+        self.slider.setMaximum(max(present, 0))
         if self.showing is None:
-            self.latest = status.epoch
-            self.slider.blockSignals(True)
-            self.slider.setRange(0, max(self.latest, 0))
-            self.slider.setValue(self.latest)
-            self.slider.blockSignals(False)
-        else:
-            if status.epoch > self.latest:  # the present's frame, sent before the earlier moment was asked for
-                self.latest = status.epoch
-                self.slider.blockSignals(True)
-                self.slider.setMaximum(self.latest)
-                self.slider.blockSignals(False)
+            self.slider.setValue(present)
+        self.slider.blockSignals(False)
+        if self.showing is not None and status.showing_past:
             self.shown = status.epoch
-            self._label_text = f"epoch {status.epoch:,} of {self.latest:,}"
+            self._label_text = f"epoch {status.epoch:,} of {present:,}"
             if not self.slider.isSliderDown():  # under a drag, the label waits for the handle to be let go
                 self.label.setText(self._label_text)
             self.markerChanged.emit(status.epoch)
 
     def back_to_now(self) -> None:
         self._leave_past()
-        self.momentRequested.emit(None)
+        self._ask(None)
+
+    def _ask(self, epoch: int | None) -> None:
+        self._asked += 1
+        self.momentRequested.emit(epoch, self._asked)
 
     def _moved(self, epoch: int) -> None:
         if epoch >= self.latest:
             self.back_to_now()
             return
         self.showing = epoch
-        self._stale = STALE_FRAMES
         self.now_button.setEnabled(True)
         self.branch_button.setEnabled(True)
-        self.momentRequested.emit(epoch)
+        self._ask(epoch)
 
     def _branch(self) -> None:
         if self.showing is not None:

@@ -33,6 +33,7 @@ from ..training.commands import (
     SetTrace,
     SetWeight,
     ShowLandscape,
+    ShowMoment,
     Stop,
     TakeTraceStep,
     Views,
@@ -99,7 +100,8 @@ class _Child:
 # Commands whose latest one is the training process's standing state: a restarted process gets them again.
 # The view's are always replayed (a saved state does not hold them); the data's and settings' only when sent
 # after the saved state the new process starts from.
-_VIEWS = (SetBounds, Views, SetSpeed, SetTrace, ShowLandscape)
+# ShowMoment counts as a view: the window's timeline numbers its requests, and a new process must know the last.
+_VIEWS = (SetBounds, Views, SetSpeed, SetTrace, ShowLandscape, ShowMoment)
 _STANDING = (SetData, Apply, NewRun, Load, *_VIEWS)
 # Commands that change the run once (not a standing state): each one sent after the saved state is done again,
 # in order with the rest.

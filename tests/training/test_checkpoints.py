@@ -6,7 +6,7 @@ import pytest
 from playground.data import make_preset
 from playground.training import TrainConfig
 from playground.training.checkpoints import PER_OCTAVE, RING, Checkpoints, is_log_epoch, ring_stride
-from playground.training.commands import BranchFrom, Pause, Play
+from playground.training.commands import BranchFrom, Pause, Play, ShowMoment
 from playground.training.live import LiveRun
 
 
@@ -71,7 +71,7 @@ def test_branch_from_here_starts_a_new_run_from_the_kept_weights():
 
 
 def test_showing_an_earlier_moment_puts_those_weights_in_every_frame_and_training_comes_back_to_now():
-    from playground.training.commands import SetBounds, ShowMoment, Step
+    from playground.training.commands import SetBounds, Step
     from playground.training.frame import FrameBuilder
 
     live = LiveRun(make_preset("xor", 150, 0.0, seed=0), TrainConfig(hidden=(4,), learning_rate=0.1))
@@ -146,3 +146,22 @@ def test_a_non_finite_snapshot_is_not_kept():
     store.record(1, [np.ones((3, 2), np.float32)])
     store.record(2, [np.full((3, 2), np.nan, np.float32)])
     assert store.epochs() == [1]
+
+
+def test_a_frame_says_whether_it_shows_an_earlier_moment_and_which_request_it_answers():
+    """The window's timeline tells a frame made before its Rewind request was handled (the running present's,
+    still on its way) from one made after, by the request number the frames echo."""
+    from playground.training.frame import FrameBuilder
+
+    live = LiveRun(make_preset("xor", 80, 0.0, seed=0), TrainConfig(hidden=(3,)))
+    live.handle(Play())
+    for _ in range(12):
+        live.advance()
+    before = FrameBuilder().build(live).status
+    assert (before.showing_past, before.present_epoch, before.moment_asked) == (False, 12, 0)
+    live.handle(ShowMoment(4, ask=7))
+    past = FrameBuilder().build(live).status
+    assert past.showing_past and past.epoch == 4 and past.present_epoch == 12 and past.moment_asked == 7
+    live.handle(ShowMoment(None, ask=8))
+    now = FrameBuilder().build(live).status
+    assert not now.showing_past and now.epoch == now.present_epoch == 12 and now.moment_asked == 8

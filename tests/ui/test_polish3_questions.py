@@ -137,7 +137,8 @@ def test_new_session_and_opening_a_session_ask_before_replacing_a_trained_run(qt
     assert len(w.dataset) == 0
 
 
-def _status(epoch: int) -> Status:
+def _status(epoch: int, present: int | None = None, asked: int = 0) -> Status:
+    """A frame; with ``present``, of an earlier moment shown while the run is at ``present``."""
     return Status(
         run_id=1,
         epoch=epoch,
@@ -153,6 +154,9 @@ def _status(epoch: int) -> Status:
         regression=False,
         config=TrainConfig(),
         restored=False,
+        showing_past=present is not None,
+        present_epoch=present,
+        moment_asked=asked,
     )
 
 
@@ -164,5 +168,5 @@ def test_a_frame_of_the_present_drawn_after_a_rewind_still_moves_the_timelines_e
     timeline.slider.setValue(3)  # rewound while the frame of epoch 20 was on its way
     timeline.update_from(_status(20))
     assert timeline.latest == 20 and timeline.slider.maximum() == 20 and timeline.slider.value() == 3
-    timeline.update_from(_status(3))  # the moment asked for
+    timeline.update_from(_status(3, present=20, asked=1))  # the moment asked for
     assert timeline.latest == 20 and timeline.label.text() == "epoch 3 of 20"

@@ -31,8 +31,28 @@ def _health(epoch, grad, run_id=1):
     return HealthFrame(run_id, epoch, "tanh", stats, TrainConfig(), 0.5)
 
 
-def _status(epoch, running=False, run_id=1):
-    return Status(run_id, epoch, running, False, False, 0.0, None, "", "", [2, 4, 1], "", False, TrainConfig(), False)
+def _status(epoch, running=False, run_id=1, present=None, asked=0):
+    """A frame; with ``present``, of an earlier moment shown (``epoch``) while the run is at ``present``;
+    ``asked``: the last Rewind request the training side had handled when it made the frame."""
+    return Status(
+        run_id,
+        epoch,
+        running,
+        False,
+        False,
+        0.0,
+        None,
+        "",
+        "",
+        [2, 4, 1],
+        "",
+        False,
+        TrainConfig(),
+        False,
+        showing_past=present is not None,
+        present_epoch=present,
+        moment_asked=asked,
+    )
 
 
 def test_health_curves_gain_no_backward_lines_from_a_rewound_moment(qtbot):
@@ -73,7 +93,9 @@ def test_rewind_track_keeps_its_size_under_a_drag_and_is_long_at_the_present(qtb
     width = view.slider.width()
     view.slider.setSliderDown(True)  # the user drags the handle
     view.slider.setValue(8_000)
-    view.update_from(_status(4_096))  # the moment shown: the label waits for the handle to be let go
+    view.update_from(
+        _status(4_096, present=50_092, asked=1)
+    )  # the moment shown: the label waits for the handle to be let go
     settle(qtbot)
     assert view.slider.width() == width and view.label.text() == ""
     view.slider.setSliderDown(False)
@@ -82,12 +104,12 @@ def test_rewind_track_keeps_its_size_under_a_drag_and_is_long_at_the_present(qtb
     shorter = view.slider.width()
     view.slider.setSliderDown(True)  # a second drag in the past: the track keeps its size whatever the digits
     view.slider.setValue(20_000)
-    view.update_from(_status(16_384))
+    view.update_from(_status(16_384, present=50_092, asked=2))
     view.slider.setSliderDown(False)
     settle(qtbot)
     assert view.label.text() == "epoch 16,384 of 50,092" and view.slider.width() == shorter
     view.back_to_now()  # the present: the label gives its room back to the track
-    view.update_from(_status(50_092))
+    view.update_from(_status(50_092, asked=3))
     settle(qtbot)
     assert view.label.text() == "" and view.slider.width() == width
 
@@ -99,7 +121,7 @@ def test_rewind_follows_the_moment_shown_after_a_frame_of_the_running_present(qt
     view.update_from(_status(50_000, running=True))
     view.slider.setValue(23_273)  # dragged while training
     view.update_from(_status(50_092, running=True))  # sent before the training side took the request
-    view.update_from(_status(23_170))  # the kept checkpoint shown, training stopped
+    view.update_from(_status(23_170, present=50_092, asked=1))  # the kept checkpoint shown, training stopped
     assert view.label.text() == "epoch 23,170 of 50,092"  # the run's latest epoch, not the one shown
     assert view.slider.maximum() == 50_092
     assert view.now_button.isEnabled() and view.branch_button.isEnabled()
@@ -111,9 +133,9 @@ def test_training_after_a_rewind_leaves_the_past(qtbot):
     view = _shown_timeline(qtbot)
     view.update_from(_status(1_000))
     view.slider.setValue(300)
-    view.update_from(_status(256))
+    view.update_from(_status(256, present=1_000, asked=1))
     assert view.now_button.isEnabled()
-    view.update_from(_status(1_001, running=True))  # Train goes on from the present
+    view.update_from(_status(1_001, running=True, asked=1))  # Train goes on from the present
     assert not view.now_button.isEnabled() and view.label.text() == ""
     assert view.slider.value() == view.slider.maximum() == 1_001
 
