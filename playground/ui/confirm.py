@@ -106,9 +106,8 @@ class RunQuestion(QMessageBox):
 
 
 def present_epoch(window) -> int:
-    """The epoch the run has reached: the timeline's end (the window may be showing an earlier moment), or
-    the newest frame's epoch when it has not been drawn yet."""
-    return max(window.timeline.latest, window.epoch)
+    """The epoch the run has reached (the window may be showing an earlier moment): the newest frame's word."""
+    return window.presenter.present_epoch
 
 
 def confirm(window, kind: str, go: Callable[[], None], text: str = "") -> None:

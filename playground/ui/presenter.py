@@ -38,6 +38,14 @@ class FramePresenter(QObject):
         return self.latest.status.epoch if self.latest is not None else 0
 
     @property
+    def present_epoch(self) -> int:
+        """The run's latest epoch, also while an earlier moment is shown (Rewind)."""
+        if self.latest is None:
+            return 0
+        status = self.latest.status
+        return status.present_epoch if status.present_epoch is not None else status.epoch
+
+    @property
     def running(self) -> bool:
         return self.latest is not None and self.latest.status.running
 
