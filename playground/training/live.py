@@ -519,7 +519,11 @@ class LiveRun:
         self._finish_run()
         state = TrainState(kept.epoch, [b[:-1].copy() for b in kept.blocks], [b[-1].copy() for b in kept.blocks], {})
         self.trainer = Trainer(old.dataset, old.config, eval_every=0, state=state)
-        self._new_run(f"Branched from epoch {kept.epoch:,}: a new run from those weights (the old one is in Runs).")
+        optimizer = self.trainer.config.optimizer  # checkpoints keep weights only: momentum or Adam starts afresh
+        fresh = "" if optimizer == "sgd" else f", with a fresh {optimizer} state (its first steps may jump)"
+        self._new_run(
+            f"Branched from epoch {kept.epoch:,}: a new run from those weights{fresh} (the old one is in Runs)."
+        )
         self.history["train"].extend(epochs[before], losses[before])
         self.history["test"].extend(test_epochs[test_before], test_losses[test_before])
         return True

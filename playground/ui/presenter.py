@@ -93,6 +93,8 @@ class FramePresenter(QObject):
             self.status_bar.showMessage(status.notice or "Sweeping…")
         elif status.running:
             self.status_bar.showMessage(f"Training… epoch {status.epoch:,}")
+        elif status.showing_past:
+            self.status_bar.showMessage(f"Showing epoch {status.epoch:,} (the run is at {status.present_epoch:,})")
         elif status.epoch:
             self.status_bar.showMessage(f"Paused at epoch {status.epoch:,}")
         else:

@@ -64,13 +64,19 @@ class RewindView(QWidget):
         self.label.setObjectName("rewindLabel")
         self.label.setToolTip(HINT)
         row.addWidget(self.label)
-        self.now_button = QPushButton("Back to now")
+        # Short names: at 1366 px the row shares the loss plot's width, and the track needs it to be scrubbed.
+        self.now_button = QPushButton("Now")
         self.now_button.setObjectName("rewindNowButton")
-        self.branch_button = QPushButton("Branch from here")
+        self.now_button.setToolTip("Back to now: show the run as it is (Train goes on from there)")
+        self.branch_button = QPushButton("Branch")
         self.branch_button.setObjectName("branchButton")
-        self.branch_button.setToolTip("Start a new run from the weights shown (the current run is kept in Runs)")
+        self.branch_button.setToolTip(
+            "Branch from here: a new run from the weights shown, with a fresh optimizer state (the current run is "
+            "kept in Runs)"
+        )
         for button in (self.now_button, self.branch_button):
             button.setEnabled(False)
+            button.setMaximumWidth(button.fontMetrics().horizontalAdvance(button.text()) + 24)  # not the style's 80
             row.addWidget(button)
         self.slider.valueChanged.connect(self._moved)
         self.now_button.clicked.connect(self.back_to_now)

@@ -165,3 +165,16 @@ def test_a_frame_says_whether_it_shows_an_earlier_moment_and_which_request_it_an
     live.handle(ShowMoment(None, ask=8))
     now = FrameBuilder().build(live).status
     assert not now.showing_past and now.epoch == now.present_epoch == 12 and now.moment_asked == 8
+
+
+def test_a_branch_says_that_momentum_or_adam_start_afresh():
+    """Checkpoints keep weights only: a branched Adam run starts with fresh moments, and its first steps can jump
+    (a user saw the loss leap right after branching); the notice says so, and says nothing for plain SGD."""
+    for optimizer, said in (("adam", True), ("sgd", False)):
+        live = LiveRun(make_preset("xor", 80, 0.0, seed=0), TrainConfig(hidden=(3,), optimizer=optimizer))
+        live.handle(Play())
+        for _ in range(10):
+            live.advance()
+        live.handle(Pause())
+        live.handle(BranchFrom(4))
+        assert ("fresh adam state" in live.notice) == said, live.notice

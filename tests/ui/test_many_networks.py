@@ -103,6 +103,8 @@ def test_scrubbing_shows_an_earlier_boundary_and_branching_starts_a_run_there(qt
     assert not np.allclose(then.surface.values, now.surface.values, atol=1e-3)  # the boundary of epoch 5
     assert "epoch 5 of" in rewind.label.text() and rewind.branch_button.isEnabled()
     assert w.loss_plot.marked_epoch() == 5  # the loss plot marks the moment shown
+    # The status bar does not say the run itself went back ("Paused at epoch 5").
+    assert w.status_line.text() == f"Showing epoch 5 (the run is at {now.status.epoch:,})"
     assert w.insight.runs.runs == []
     rewind.branch_button.click()
     qtbot.waitUntil(lambda: w.presenter.drawn.status.run_id > then.status.run_id, timeout=5000)
