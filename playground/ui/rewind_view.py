@@ -32,6 +32,16 @@ class EpochLabel(QLabel):
         return QSize(0, super().minimumSizeHint().height())
 
 
+class CompactButton(QPushButton):
+    """A push button as wide as its text, not the style's 80 px minimum."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(self.fontMetrics().horizontalAdvance(self.text()) + 24, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return self.sizeHint()
+
+
 class RewindView(QWidget):
     momentRequested = Signal(object, int)  # an epoch (None: back to now), and the request's number (``ask``)
     branchRequested = Signal(int)  # the epoch shown
@@ -65,10 +75,10 @@ class RewindView(QWidget):
         self.label.setToolTip(HINT)
         row.addWidget(self.label)
         # Short names: at 1366 px the row shares the loss plot's width, and the track needs it to be scrubbed.
-        self.now_button = QPushButton("Now")
+        self.now_button = CompactButton("Now")
         self.now_button.setObjectName("rewindNowButton")
         self.now_button.setToolTip("Back to now: show the run as it is (Train goes on from there)")
-        self.branch_button = QPushButton("Branch")
+        self.branch_button = CompactButton("Branch")
         self.branch_button.setObjectName("branchButton")
         self.branch_button.setToolTip(
             "Branch from here: a new run from the weights shown, with a fresh optimizer state (the current run is "
@@ -76,7 +86,6 @@ class RewindView(QWidget):
         )
         for button in (self.now_button, self.branch_button):
             button.setEnabled(False)
-            button.setMaximumWidth(button.fontMetrics().horizontalAdvance(button.text()) + 24)  # not the style's 80
             row.addWidget(button)
         self.slider.valueChanged.connect(self._moved)
         self.now_button.clicked.connect(self.back_to_now)
